@@ -1,0 +1,12 @@
+import type { Database } from 'better-sqlite3';
+import { up as initial } from './001-initial';
+
+export interface Migration {
+  /** 1-based; the database's user_version equals the last one applied. */
+  version: number;
+  name: string;
+  up: (db: Database) => void;
+}
+
+/** Append only. Never edit a migration that has shipped: add the next one. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: initial }];

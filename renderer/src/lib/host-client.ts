@@ -1,0 +1,95 @@
+/**
+ * `window.braid` in a browser: the same contract as the Electron preload, over HTTP for calls
+ * and a WebSocket for events, authenticated by the token the host put in the page.
+ */
+import { buildMethods, type BraidApi } from '@shared/api';
+import { isEventName, type EventName, type EventPayload } from '@shared/contract';
+import type { WireError, WireResult } from '@shared/errors';
+
+export const TOKEN_META = 'braid-host-token';
+
+type Listener = (payload: unknown) => void;
+
+export interface HostClient extends BraidApi {
+  /** Connection to the host's event stream, for the "reconnecting" banner. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void;
+}
+
+export function readHostToken(doc: Document = document): string | null {
+  return doc.querySelector<HTMLMetaElement>(`meta[name="${TOKEN_META}"]`)?.content ?? null;
+}
+
+export function createHostClient(token: string, origin: string = location.origin): HostClient {
+  const listeners = new Map<EventName, Set<Listener>>();
+  const connectionListeners = new Set<(connected: boolean) => void>();
+
+  const methods = buildMethods(async (name, input) => {
+    let response: Response;
+    try {
+      response = await fetch(`${origin}/api/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Braid-Token': token },
+        body: JSON.stringify({ input }),
+      });
+    } catch {
+      throw unreachable();
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      const error: WireError = {
+        code: response.status === 401 || response.status === 403 ? 'caller.forbidden' : 'host.unreachable',
+        message: text || `The Braid host answered ${response.status}.`,
+      };
+      throw error;
+    }
+    const result = (await response.json()) as WireResult<unknown>;
+    if (result.ok) return result.value;
+    throw result.error;
+  });
+
+  let retryDelay = 500;
+  function connect(): void {
+    const socket = new WebSocket(`${origin.replace(/^http/, 'ws')}/events?token=${encodeURIComponent(token)}`);
+    socket.addEventListener('open', () => {
+      retryDelay = 500;
+      for (const listener of connectionListeners) listener(true);
+    });
+    socket.addEventListener('message', (message: MessageEvent<string>) => {
+      let parsed: { event?: unknown; payload?: unknown };
+      try {
+        parsed = JSON.parse(message.data) as typeof parsed;
+      } catch {
+        return;
+      }
+      if (!isEventName(parsed.event)) return;
+      for (const listener of listeners.get(parsed.event) ?? []) listener(parsed.payload);
+    });
+    socket.addEventListener('close', () => {
+      for (const listener of connectionListeners) listener(false);
+      // Back off up to 10 s with jitter so a restarted host is found again without a reload storm.
+      const delay = Math.min(retryDelay, 10_000) * (0.5 + Math.random() / 2);
+      retryDelay = Math.min(retryDelay * 2, 10_000);
+      setTimeout(connect, delay);
+    });
+  }
+  connect();
+
+  return {
+    ...methods,
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      if (!isEventName(event)) throw new TypeError(`Braid has no event named ${String(event)}`);
+      const set = listeners.get(event) ?? new Set<Listener>();
+      listeners.set(event, set);
+      set.add(listener as Listener);
+      return () => set.delete(listener as Listener);
+    },
+    onConnectionChange(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+  };
+}
+
+function unreachable(): WireError {
+  return { code: 'host.unreachable', message: 'Braid’s host is not answering. Check that `npm run web` is still running, then try again.' };
+}
