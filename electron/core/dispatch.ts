@@ -21,17 +21,18 @@ export function describeIssues(error: z.ZodError): string {
 export function createDispatcher(handlers: CoreHandlers, log: Logger): Dispatch {
   return async (name, input) => {
     if (!isMethodName(name)) {
-      return { ok: false, error: { code: 'method.unknown', message: `Braid has no method named ${String(name)}.` } };
+      return { ok: false, error: { code: 'method.unknown', message: `Braid has no method named ${printable(name)}.` } };
     }
     const spec = methods[name];
-    const parsed = spec.input.safeParse(input);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: { code: 'input.invalid', message: `Invalid arguments for ${name}: ${describeIssues(parsed.error)}` },
-      };
-    }
     try {
+      // Inside the try: parsing reads the caller's object, and a throwing getter must not escape.
+      const parsed = spec.input.safeParse(input);
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: { code: 'input.invalid', message: `Invalid arguments for ${name}: ${describeIssues(parsed.error)}` },
+        };
+      }
       const handler = handlers[name] as (input: unknown) => unknown;
       const value = await handler(parsed.data);
       const checked = spec.output.safeParse(value);
@@ -47,6 +48,13 @@ export function createDispatcher(handlers: CoreHandlers, log: Logger): Dispatch 
       return { ok: false, error: toWireError(name, error, log) };
     }
   };
+}
+
+/** A caller's method name for a message. `String()` on an object can throw or run the caller's code. */
+function printable(name: unknown): string {
+  return (typeof name === 'object' && name !== null) || typeof name === 'function'
+    ? Object.prototype.toString.call(name)
+    : String(name);
 }
 
 function toWireError(name: MethodName, error: unknown, log: Logger) {

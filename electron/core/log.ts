@@ -34,9 +34,12 @@ export function consoleSink(record: LogRecord): void {
 export function createLogger(sink: LogSink = consoleSink, now: () => number = Date.now): Logger {
   const secrets = new Set<string>();
 
+  // Longest first, so a secret that contains a shorter one is hidden whole.
+  let ordered: string[] = [];
+
   function scrub(text: string): string {
     let out = text;
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
+    for (const secret of ordered) out = out.split(secret).join('[redacted]');
     return out;
   }
 
@@ -57,7 +60,7 @@ export function createLogger(sink: LogSink = consoleSink, now: () => number = Da
     const extra = describe(detail);
     sink({
       level,
-      scope,
+      scope: scrub(scope),
       message: scrub(extra ? `${message}: ${extra}` : message),
       time: new Date(now()).toISOString(),
     });
@@ -69,7 +72,11 @@ export function createLogger(sink: LogSink = consoleSink, now: () => number = Da
     warn: (scope, message, detail) => log('warn', scope, message, detail),
     error: (scope, message, detail) => log('error', scope, message, detail),
     redact(secret) {
-      if (secret.length >= MIN_SECRET_LENGTH) secrets.add(secret);
+      if (secret.length < MIN_SECRET_LENGTH) return;
+      secrets.add(secret);
+      // JSON details show the secret escaped (quotes, backslashes, control characters).
+      secrets.add(JSON.stringify(secret).slice(1, -1));
+      ordered = [...secrets].sort((a, b) => b.length - a.length);
     },
   };
 }

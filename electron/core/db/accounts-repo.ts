@@ -38,6 +38,9 @@ export function createAccountsRepo(db: Db) {
        handle = excluded.handle, display_name = excluded.display_name,
        avatar_url = excluded.avatar_url, status = excluded.status`,
   );
+  const selectByRemote = db.prepare<Pick<AccountRow, 'network' | 'server' | 'remote_id'>, AccountRow>(
+    'SELECT * FROM accounts WHERE network = $network AND server = $server AND remote_id = $remote_id',
+  );
   const remove = db.prepare<{ id: string }>('DELETE FROM accounts WHERE id = $id');
 
   return {
@@ -46,8 +49,12 @@ export function createAccountsRepo(db: Db) {
       const row = selectOne.get({ id });
       return row ? toAccount(row) : undefined;
     },
-    /** Inserts, or refreshes the profile of an account linked before (same network, server and id). */
-    upsert(account: Account): void {
+    /**
+     * Inserts, or refreshes the profile of an account linked before (same network, server and
+     * id). Returns the account as stored: a re-link keeps the original id and link time, so
+     * secrets must be filed under the returned id.
+     */
+    upsert(account: Account): Account {
       insert.run({
         id: account.id,
         network: account.network,
@@ -59,6 +66,9 @@ export function createAccountsRepo(db: Db) {
         status: account.status,
         linked_at: account.linkedAt,
       });
+      const stored = selectByRemote.get({ network: account.network, server: account.server, remote_id: account.remoteId });
+      if (!stored) throw new Error('accounts.upsert: the row vanished inside its own write');
+      return toAccount(stored);
     },
     remove: (id: string): boolean => remove.run({ id }).changes > 0,
   };

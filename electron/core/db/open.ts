@@ -25,14 +25,22 @@ export function openDatabase(filename: string, options: OpenOptions = {}): Db {
     );
   }
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    // Migrate (or refuse a newer schema) before switching to WAL, so a refused file is left untouched.
     migrate(db, options.migrations ?? MIGRATIONS);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
     return db;
   } catch (error) {
     db.close();
+    if (isNotADatabase(error)) {
+      throw new BraidError(
+        'storage.failed',
+        `${filename} is not a Braid database, or it is damaged. Move it aside and restart Braid to start with a fresh cache.`,
+        { cause: error },
+      );
+    }
     throw error;
   }
 }
@@ -42,4 +50,9 @@ export function closeDatabase(db: Db): void {
   if (!db.open) return;
   db.pragma('optimize');
   db.close();
+}
+
+function isNotADatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
 }

@@ -11,10 +11,14 @@ export interface SecretStore {
   keys(): Promise<string[]>;
 }
 
-/** Keys are namespaced so one keychain entry can be traced to one account or app registration. */
+/**
+ * Keys are namespaced so one keychain entry can be traced to one account or app registration,
+ * e.g. `account:<id>:token`. Parts are escaped so `('a:b', 'c')` and `('a', 'b:c')` differ.
+ */
 export function secretKey(...parts: string[]): string {
+  if (parts.length === 0) throw new Error('A secret key needs at least one part');
   for (const part of parts) {
     if (part.length === 0 || part.includes('\n')) throw new Error(`Invalid secret key part: ${JSON.stringify(part)}`);
   }
-  return parts.join(':');
+  return parts.map((part) => part.replaceAll('%', '%25').replaceAll(':', '%3A')).join(':');
 }
