@@ -11,7 +11,7 @@ import { createAppProtocolHandler } from './protocol';
 import { APP_SCHEME, APP_URL, isTrustedFrame, trustedOrigins } from './trust';
 import { mainWindowOptions } from './window';
 
-type WindowLike = Pick<BrowserWindow, 'loadURL' | 'show' | 'once' | 'isDestroyed'> & {
+type WindowLike = Pick<BrowserWindow, 'loadURL' | 'show' | 'once' | 'isDestroyed' | 'isMinimized' | 'restore' | 'focus'> & {
   webContents: Pick<BrowserWindow['webContents'], 'send'>;
 };
 
@@ -43,6 +43,7 @@ export interface ElectronApis {
   session: {
     defaultSession: {
       setPermissionRequestHandler(handler: (wc: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+      setPermissionCheckHandler(handler: (wc: unknown, permission: string) => boolean): void;
       webRequest: { onHeadersReceived(listener: HeadersListener): void };
     };
   };
@@ -104,6 +105,7 @@ function onReady(electron: ElectronApis, options: MainOptions): Core {
     log.info('permissions', `denied ${permission}`);
     callback(false);
   });
+  session.defaultSession.setPermissionCheckHandler(() => false);
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler(options.rendererDir));
   if (options.devServerUrl) {
@@ -127,8 +129,12 @@ function onReady(electron: ElectronApis, options: MainOptions): Core {
   };
   openWindow();
 
+  // A second launch brings the running Braid forward instead of starting another one.
   app.on('second-instance', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+    const [existing] = BrowserWindow.getAllWindows();
+    if (!existing) return openWindow();
+    if (existing.isMinimized()) existing.restore();
+    existing.focus();
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();

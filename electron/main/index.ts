@@ -5,6 +5,9 @@ import { startMain } from './app';
 
 const here = import.meta.dirname;
 
+// Tests and second profiles point Braid at another data folder; must happen before 'ready'.
+if (process.env.BRAID_DATA_DIR) app.setPath('userData', process.env.BRAID_DATA_DIR);
+
 const { ready } = startMain(
   { app, BrowserWindow, ipcMain, protocol, session, shell },
   {

@@ -28,8 +28,8 @@ export interface IpcOptions {
 export function registerIpc({ ipcMain, dispatch, isTrustedSender, log }: IpcOptions): () => void {
   for (const name of METHOD_NAMES) {
     ipcMain.handle(ipcChannel(name), async (event, ...args): Promise<WireResult<unknown>> => {
-      if (!isTrustedSender(event.senderFrame)) {
-        log.warn('ipc', `refused ${name} from ${event.senderFrame?.url ?? 'a closed frame'}`);
+      if (!isTrustedSenderSafe(isTrustedSender, event)) {
+        log.warn('ipc', `refused ${name} from ${frameUrl(event)}`);
         return { ok: false, error: { code: 'caller.forbidden', message: `This page may not call ${name}.` } };
       }
       if (args.length > 1) {
@@ -41,4 +41,21 @@ export function registerIpc({ ipcMain, dispatch, isTrustedSender, log }: IpcOpti
   return () => {
     for (const name of METHOD_NAMES) ipcMain.removeHandler(ipcChannel(name));
   };
+}
+
+/** A frame that closed mid-call can throw when read; treat it as untrusted rather than failing the call. */
+function isTrustedSenderSafe(check: (frame: FrameLike | null) => boolean, event: IpcInvokeEventLike): boolean {
+  try {
+    return check(event.senderFrame);
+  } catch {
+    return false;
+  }
+}
+
+function frameUrl(event: IpcInvokeEventLike): string {
+  try {
+    return event.senderFrame?.url ?? 'a closed frame';
+  } catch {
+    return 'a closed frame';
+  }
 }
