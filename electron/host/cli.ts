@@ -48,9 +48,16 @@ async function main(): Promise<void> {
     stopping = true;
     host
       .close()
-      .finally(() => {
+      .then(
+        () => 0,
+        (error: unknown) => {
+          console.error('Braid host did not stop cleanly:', error instanceof Error ? error.message : error);
+          return 1;
+        },
+      )
+      .then((code) => {
         core.close();
-        process.exit(0);
+        process.exit(code);
       })
       .catch(() => process.exit(1));
   };

@@ -51,11 +51,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const failure = checkRequest(request, port, false);
     if (failure) return sendFailure(response, failure);
+    const url = URL.parse(request.url ?? '/', 'http://127.0.0.1');
+    if (!url) return sendText(response, 400, 'Malformed request target.');
 
-    if (url.pathname.startsWith(API_PREFIX)) return handleCall(request, response, url);
+    if (url.pathname === API_PREFIX.slice(0, -1) || url.pathname.startsWith(API_PREFIX)) {
+      return handleCall(request, response, url);
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
     return handleStatic(response, url);
   }
@@ -68,7 +71,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
       return sendText(response, 415, 'Contract calls send JSON.');
     }
-    const name = decodeURIComponent(url.pathname.slice(API_PREFIX.length));
+    const name = safeDecode(url.pathname.slice(API_PREFIX.length));
     const body = await readBody(request);
     let result: WireResult<unknown>;
     if (body === null) {
@@ -106,9 +109,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    // Node drops its own error handler from upgrade sockets: without one, a client that resets
+    // the connection while we refuse it would throw out of the server and stop the host.
+    const onSocketError = (): void => void socket.destroy();
+    socket.on('error', onSocketError);
+    // URL.parse, not new URL: a malformed target (e.g. `//`) must be refused, not throw out of this listener.
+    const url = URL.parse(request.url ?? '/', 'http://127.0.0.1');
     const failure: GuardFailure | null =
-      url.pathname !== EVENTS_PATH
+      url?.pathname !== EVENTS_PATH
         ? { status: 404, message: 'Not found.' }
         : (checkRequest(request, port, true) ??
           (tokenMatches(url.searchParams.get('token'), token) ? null : { status: 401, message: 'Missing or wrong token.' }));
@@ -116,6 +124,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       socket.end(`HTTP/1.1 ${failure.status} ${failure.message}\r\nConnection: close\r\n\r\n`);
       return;
     }
+    socket.off('error', onSocketError);
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws));
   });
   sockets.on('connection', (ws: WebSocket) => {
@@ -165,16 +174,28 @@ function parseEnvelope(body: string): { ok: true; input: unknown } | { ok: false
   }
 }
 
+/** An undecodable method name is just an unknown method, not a server error. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Reads a JSON body up to MAX_BODY_BYTES. Past that it keeps reading but discards, so the client
+ * gets its error reply instead of a reset mid-upload. Only token-holding callers get here.
+ */
 async function readBody(request: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8');
 }
 
 function sendJson(response: ServerResponse, status: number, value: unknown): void {

@@ -13,13 +13,24 @@ type Listener = (payload: unknown) => void;
 export interface HostClient extends BraidApi {
   /** Connection to the host's event stream, for the "reconnecting" banner. */
   onConnectionChange(listener: (connected: boolean) => void): () => void;
+  /** Stops the event stream and its reconnection attempts. */
+  close(): void;
 }
 
 export function readHostToken(doc: Document = document): string | null {
   return doc.querySelector<HTMLMetaElement>(`meta[name="${TOKEN_META}"]`)?.content ?? null;
 }
 
-export function createHostClient(token: string, origin: string = location.origin): HostClient {
+export interface HostClientOptions {
+  /** The host's address; the page's own origin in a browser. */
+  origin?: string;
+  /** Opens the event socket; tests outside a browser pass one that can send an Origin header. */
+  openSocket?: (url: string) => WebSocket;
+}
+
+export function createHostClient(token: string, options: HostClientOptions = {}): HostClient {
+  const origin = options.origin ?? location.origin;
+  const openSocket = options.openSocket ?? ((url: string) => new WebSocket(url));
   const listeners = new Map<EventName, Set<Listener>>();
   const connectionListeners = new Set<(connected: boolean) => void>();
 
@@ -48,8 +59,11 @@ export function createHostClient(token: string, origin: string = location.origin
   });
 
   let retryDelay = 500;
+  let socket: WebSocket | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
   function connect(): void {
-    const socket = new WebSocket(`${origin.replace(/^http/, 'ws')}/events?token=${encodeURIComponent(token)}`);
+    socket = openSocket(`${origin.replace(/^http/, 'ws')}/events?token=${encodeURIComponent(token)}`);
     socket.addEventListener('open', () => {
       retryDelay = 500;
       for (const listener of connectionListeners) listener(true);
@@ -64,12 +78,15 @@ export function createHostClient(token: string, origin: string = location.origin
       if (!isEventName(parsed.event)) return;
       for (const listener of listeners.get(parsed.event) ?? []) listener(parsed.payload);
     });
+    // A failed handshake is followed by 'close', which schedules the retry.
+    socket.addEventListener('error', () => undefined);
     socket.addEventListener('close', () => {
+      if (closed) return;
       for (const listener of connectionListeners) listener(false);
       // Back off up to 10 s with jitter so a restarted host is found again without a reload storm.
       const delay = Math.min(retryDelay, 10_000) * (0.5 + Math.random() / 2);
       retryDelay = Math.min(retryDelay * 2, 10_000);
-      setTimeout(connect, delay);
+      retryTimer = setTimeout(connect, delay);
     });
   }
   connect();
@@ -86,6 +103,11 @@ export function createHostClient(token: string, origin: string = location.origin
     onConnectionChange(listener) {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
+    },
+    close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      socket?.close();
     },
   };
 }
