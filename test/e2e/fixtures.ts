@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test as base, chromium, _electron, type Browser, type ElectronApplication, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumExecutable, electronExecutable } from './browsers';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const HOST_ENTRY = join(ROOT, 'out/main/host.js');
+const MAIN_ENTRY = join(ROOT, 'out/main/index.js');
+
+export type ShellKind = 'host' | 'electron';
+
+/** One running Braid with a temporary profile, driven the same way in both shells. */
+export interface BraidApp {
+  shell: ShellKind;
+  page: Page;
+  dataDir: string;
+  /** Stops the backend and starts it again on the same data folder, leaving `page` on the app. */
+  restart(): Promise<void>;
+  /** Only for the browser host: the address without the token. */
+  origin: string | null;
+}
+
+interface Backend {
+  page: Page;
+  origin: string | null;
+  stop(): Promise<void>;
+}
+
+async function startHost(browser: Browser, dataDir: string): Promise<Backend> {
+  const child = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await waitForUrl(child);
+  const page = await browser.newPage();
+  await page.goto(url);
+  return {
+    page,
+    origin: new URL(url).origin,
+    async stop() {
+      await page.close();
+      await stopProcess(child);
+    },
+  };
+}
+
+async function startElectron(executablePath: string, dataDir: string): Promise<Backend> {
+  const app: ElectronApplication = await _electron.launch({
+    executablePath,
+    args: [MAIN_ENTRY],
+    env: { ...process.env, BRAID_DATA_DIR: dataDir },
+  });
+  const page = await app.firstWindow();
+  return { page, origin: null, stop: () => app.close() };
+}
+
+function waitForUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Braid is running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        child.stdout?.off('data', onData);
+        resolvePromise(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`Braid host exited (${code}) before it was ready:\n${output}`)));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    child.once('exit', () => resolvePromise());
+    child.kill('SIGTERM');
+  });
+}
+
+let printedElectronSkip = false;
+
+export const test = base.extend<{ app: BraidApp }, { shell: ShellKind; hostBrowser: Browser | null }>({
+  shell: ['host', { option: true, scope: 'worker' }],
+
+  hostBrowser: [
+    async ({ shell }, use) => {
+      if (shell !== 'host') return use(null);
+      const executablePath = chromiumExecutable();
+      if (!executablePath) throw new Error('No Chromium found: install Debian\u2019s chromium or set CHROMIUM_PATH.');
+      const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  app: async ({ shell, hostBrowser }, use, testInfo) => {
+    let launch: (dataDir: string) => Promise<Backend>;
+    if (shell === 'electron') {
+      const electron = electronExecutable();
+      if ('reason' in electron) {
+        const reason = `Electron project skipped: ${electron.reason}.`;
+        if (!printedElectronSkip) console.log(reason);
+        printedElectronSkip = true;
+        testInfo.skip(true, reason);
+        return;
+      }
+      launch = (dir) => startElectron(electron.path, dir);
+    } else {
+      if (!hostBrowser) throw new Error('The browser host project needs a browser');
+      launch = (dir) => startHost(hostBrowser, dir);
+    }
+
+    const dataDir = mkdtempSync(join(tmpdir(), 'braid-e2e-'));
+    let backend = await launch(dataDir);
+    const app: BraidApp = {
+      shell,
+      dataDir,
+      get page() {
+        return backend.page;
+      },
+      get origin() {
+        return backend.origin;
+      },
+      async restart() {
+        await backend.stop();
+        backend = await launch(dataDir);
+      },
+    };
+    try {
+      await use(app);
+    } finally {
+      await backend.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect } from '@playwright/test';
+
+/** Screenshots for humans go straight under test-results/, named by project. */
+export function screenshotPath(name: string): string {
+  return join(ROOT, 'test-results', `${test.info().project.name}-${name}.png`);
+}
