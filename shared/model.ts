@@ -57,5 +57,7 @@ export const AppInfo = z.object({
   platform: z.string(),
   /** Version of the local database schema. */
   schemaVersion: z.number().int().nonnegative(),
+  /** Where "details are in Braid's log" points; null when nothing is written to disk. */
+  logFile: z.string().nullable(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

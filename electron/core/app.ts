@@ -8,7 +8,8 @@ import { schemaVersion } from './db/migrate';
 import { createSettingsRepo } from './db/settings-repo';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
-import { createLogger, type Logger } from './log';
+import { consoleSink, createLogger, type Logger } from './log';
+import { LOG_FILE, createFileSink, teeSink } from './log-file';
 import type { SecretStore } from './secrets/secret-store';
 
 export interface Clock {
@@ -39,11 +40,16 @@ export interface Core {
 }
 
 export const DATABASE_FILE = 'braid.sqlite3';
+export const LOG_FOLDER = 'logs';
 
 export function createCore(options: CoreOptions): Core {
-  const log = options.logger ?? createLogger(undefined, () => options.clock.now());
-  const filename = options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, DATABASE_FILE);
-  if (filename !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
+  const inMemory = options.dataDir === ':memory:';
+  const logDir = inMemory ? null : join(options.dataDir, LOG_FOLDER);
+  const log =
+    options.logger ??
+    createLogger(logDir ? teeSink(consoleSink, createFileSink(logDir)) : consoleSink, () => options.clock.now());
+  const filename = inMemory ? ':memory:' : join(options.dataDir, DATABASE_FILE);
+  if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const db = openDatabase(filename);
   log.info('core', `database ready at schema ${schemaVersion(db)}`);
 
@@ -59,6 +65,7 @@ export function createCore(options: CoreOptions): Core {
       shell: options.shell,
       platform: process.platform,
       schemaVersion: schemaVersion(db),
+      logFile: logDir ? join(logDir, LOG_FILE) : null,
     }),
     'accounts.list': () => accounts.list(),
     'settings.get': () => settings.get(),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { CoreHandlers } from '@shared/contract';
@@ -47,8 +47,9 @@ describe('createCore', () => {
     });
   });
 
-  it('answers app.info with name, version, shell, platform and schema version', async () => {
-    const core = createCore(options({ shell: 'browser', appVersion: '9.8.7' }));
+  it('answers app.info with name, version, shell, platform, schema version and log file', async () => {
+    const opts = options({ shell: 'browser', appVersion: '9.8.7' });
+    const core = createCore(opts);
     try {
       const expected = {
         name: 'Braid',
@@ -56,11 +57,26 @@ describe('createCore', () => {
         shell: 'browser',
         platform: process.platform,
         schemaVersion: MIGRATIONS.length,
+        logFile: join(opts.dataDir, 'logs', 'braid.log'),
       };
       expect(await core.handlers['app.info'](undefined)).toEqual(expected);
       expect(await core.dispatch('app.info', undefined)).toEqual({ ok: true, value: expected });
     } finally {
       core.close();
+    }
+  });
+
+  it('writes its log to the data folder by default, and nowhere in memory-only mode', async () => {
+    const opts = options();
+    const core = createCore(opts);
+    core.close();
+    expect(readFileSync(join(opts.dataDir, 'logs', 'braid.log'), 'utf8')).toMatch(/INFO \[core\] database ready at schema 1/);
+
+    const memory = createCore(options({ dataDir: ':memory:' }));
+    try {
+      expect(await memory.handlers['app.info'](undefined)).toMatchObject({ logFile: null });
+    } finally {
+      memory.close();
     }
   });
 
