@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test as base, chromium, _electron, type Browser, type ElectronApplication, type Page } from '@playwright/test';
@@ -29,6 +29,7 @@ interface Backend {
 }
 
 async function startHost(browser: Browser, dataDir: string): Promise<Backend> {
+  if (!existsSync(HOST_ENTRY)) throw new Error('out/main/host.js is missing: run `npm run build` first.');
   const child = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,9 +47,12 @@ async function startHost(browser: Browser, dataDir: string): Promise<Backend> {
 }
 
 async function startElectron(executablePath: string, dataDir: string): Promise<Backend> {
+  if (!existsSync(MAIN_ENTRY)) throw new Error('out/main/index.js is missing: run `npm run build` first.');
   const app: ElectronApplication = await _electron.launch({
     executablePath,
-    args: [MAIN_ENTRY],
+    // The project folder, so Electron reads package.json (name, version, ESM "type", main).
+    // Chromium's sandbox cannot start as root (CI containers); everywhere else it stays on.
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ROOT],
     env: { ...process.env, BRAID_DATA_DIR: dataDir },
   });
   const page = await app.firstWindow();

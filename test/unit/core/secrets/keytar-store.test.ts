@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KEYCHAIN_SERVICE, KeytarSecretStore } from '../../../../electron/core/secrets/keytar-store';
 import { secretStoreContract } from './secret-store-contract';
 
-// These run against the real system keychain; test/with-keyring.sh provides one on Linux.
+// These run against the real system keychain; test/with-keyring.mjs provides one on Linux.
 const services: string[] = [];
 
 function uniqueService(): string {

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Runs a command with a working Secret Service, so keytar talks to a real keychain.
+//
+// On Linux without one, this starts a private D-Bus session and an unlocked gnome-keyring in a
+// throwaway HOME, and runs the command inside it. On macOS and Windows (and inside an already
+// prepared session) the system keychain is used and the command simply runs.
+//
+//   node test/with-keyring.mjs vitest run
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const command = process.argv.slice(2);
+if (command.length === 0) {
+  console.error('usage: node test/with-keyring.mjs <command> [args…]');
+  process.exit(2);
+}
+
+// Inside the private session: point the keyring at the temp HOME, unlock it with a throwaway
+// password on stdin, export its environment, then run the command.
+const INSIDE = `
+  set -eu
+  export HOME="$1"; shift
+  export XDG_DATA_HOME="$HOME/.local/share" XDG_RUNTIME_DIR="$HOME/run"
+  mkdir -p "$XDG_DATA_HOME/keyrings" "$XDG_RUNTIME_DIR"
+  chmod 700 "$XDG_RUNTIME_DIR"
+  eval "$(printf 'braid-test\\n' | gnome-keyring-daemon --unlock --components=secrets --daemonize)"
+  export GNOME_KEYRING_CONTROL BRAID_KEYRING_READY=1
+  exec "$@"
+`;
+
+function missing(tool) {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0;
+}
+
+let child;
+let cleanup = () => undefined;
+if (process.platform === 'linux' && !process.env.BRAID_KEYRING_READY) {
+  const absent = ['dbus-run-session', 'gnome-keyring-daemon'].filter(missing);
+  if (absent.length > 0) {
+    console.error(`with-keyring: ${absent.join(' and ')} missing. Install dbus and gnome-keyring (apt-get install dbus gnome-keyring).`);
+    process.exit(1);
+  }
+  const home = mkdtempSync(join(tmpdir(), 'braid-keyring-'));
+  cleanup = () => rmSync(home, { recursive: true, force: true });
+  child = spawn('dbus-run-session', ['--', 'sh', '-c', INSIDE, 'with-keyring', home, ...command], { stdio: 'inherit' });
+} else {
+  child = spawn(command[0], command.slice(1), { stdio: 'inherit', shell: process.platform === 'win32' });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('error', (error) => {
+  console.error(`with-keyring: could not start ${command[0]}: ${error.message}`);
+  cleanup();
+  process.exit(1);
+});
+child.on('exit', (code, signal) => {
+  cleanup();
+  process.exit(code ?? (signal ? 1 : 0));
+});
