@@ -13,6 +13,21 @@ import {
   type WsOutcome,
 } from './helpers';
 
+/** A raw WebSocket handshake, for targets and header sets that no client library would send. */
+function upgradeRequest(target: string, port: number, extraHeaders: string[] = []): string {
+  return [
+    `GET ${target} HTTP/1.1`,
+    `Host: 127.0.0.1:${port}`,
+    ...extraHeaders,
+    'Connection: Upgrade',
+    'Upgrade: websocket',
+    'Sec-WebSocket-Version: 13',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    '',
+    '',
+  ].join('\r\n');
+}
+
 let t: TestHost;
 const opened: WebSocket[] = [];
 
@@ -83,19 +98,7 @@ describe('WebSocket /events guards', () => {
     // `//` cannot be parsed as a URL path; the host must refuse it, not throw in its upgrade handler.
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(t.host.port, '127.0.0.1', () => {
-        socket.write(
-          [
-            'GET // HTTP/1.1',
-            `Host: 127.0.0.1:${t.host.port}`,
-            `Origin: ${t.host.origin}`,
-            'Connection: Upgrade',
-            'Upgrade: websocket',
-            'Sec-WebSocket-Version: 13',
-            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-            '',
-            '',
-          ].join('\r\n'),
-        );
+        socket.write(upgradeRequest('//', t.host.port, [`Origin: ${t.host.origin}`]));
       });
       let data = '';
       socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
@@ -177,16 +180,7 @@ function resetDuringRefusedUpgrade(): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const socket = connect(t.host.port, '127.0.0.1', () => {
       socket.write(
-        [
-          'GET /events HTTP/1.1',
-          `Host: 127.0.0.1:${t.host.port}`,
-          'Connection: Upgrade',
-          'Upgrade: websocket',
-          'Sec-WebSocket-Version: 13',
-          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-          '',
-          '',
-        ].join('\r\n'),
+        upgradeRequest('/events', t.host.port),
         () => {
           socket.resetAndDestroy();
         },
