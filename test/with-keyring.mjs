@@ -17,17 +17,33 @@ if (command.length === 0) {
   process.exit(2);
 }
 
-// Inside the private session: point the keyring at the temp HOME, unlock it with a throwaway
-// password on stdin, export its environment, then run the command.
+// Inside the private session: point the keyring at the temp HOME, start it in the foreground
+// (so its pid is ours to stop) unlocked with a throwaway password on stdin, wait until the
+// Secret Service is on the bus, run the command, then stop the keyring.
 const INSIDE = `
-  set -eu
+  set -u
   export HOME="$1"; shift
   export XDG_DATA_HOME="$HOME/.local/share" XDG_RUNTIME_DIR="$HOME/run"
   mkdir -p "$XDG_DATA_HOME/keyrings" "$XDG_RUNTIME_DIR"
   chmod 700 "$XDG_RUNTIME_DIR"
-  eval "$(printf 'braid-test\\n' | gnome-keyring-daemon --unlock --components=secrets --daemonize)"
-  export GNOME_KEYRING_CONTROL BRAID_KEYRING_READY=1
-  exec "$@"
+  printf 'braid-test\\n' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null &
+  keyring=$!
+  tries=0
+  until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 100 ] || ! kill -0 "$keyring" 2>/dev/null; then
+      echo "with-keyring: gnome-keyring did not start its Secret Service" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
+  export BRAID_KEYRING_READY=1
+  "$@"
+  status=$?
+  kill "$keyring" 2>/dev/null
+  wait "$keyring" 2>/dev/null
+  exit "$status"
 `;
 
 function missing(tool) {
@@ -37,7 +53,7 @@ function missing(tool) {
 let child;
 let cleanup = () => undefined;
 if (process.platform === 'linux' && !process.env.BRAID_KEYRING_READY) {
-  const absent = ['dbus-run-session', 'gnome-keyring-daemon'].filter(missing);
+  const absent = ['dbus-run-session', 'dbus-send', 'gnome-keyring-daemon'].filter(missing);
   if (absent.length > 0) {
     console.error(`with-keyring: ${absent.join(' and ')} missing. Install dbus and gnome-keyring (apt-get install dbus gnome-keyring).`);
     process.exit(1);
