@@ -1,16 +1,12 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LogRecord, LogSink } from './log';
+import { formatRecord, type LogSink } from './log';
 
 export const LOG_FILE = 'braid.log';
 
 export interface FileSinkOptions {
   /** Past this size the file is moved to braid.1.log (replacing an older one) and a new one begun. */
   maxBytes?: number;
-}
-
-export function formatRecord(record: LogRecord): string {
-  return `${record.time} ${record.level.toUpperCase()} [${record.scope}] ${record.message}\n`;
 }
 
 /**
@@ -23,7 +19,7 @@ export function createFileSink(dir: string, options: FileSinkOptions = {}): LogS
   let size: number | null = null;
 
   return (record) => {
-    const line = formatRecord(record);
+    const line = `${formatRecord(record)}\n`;
     try {
       if (size === null) {
         mkdirSync(dir, { recursive: true });

@@ -25,8 +25,13 @@ export interface Logger {
 
 const MIN_SECRET_LENGTH = 6;
 
+/** One line per record, the same on the console and in the log file. */
+export function formatRecord(record: LogRecord): string {
+  return `${record.time} ${record.level.toUpperCase()} [${record.scope}] ${record.message}`;
+}
+
 export function consoleSink(record: LogRecord): void {
-  const line = `${record.time} ${record.level.toUpperCase()} [${record.scope}] ${record.message}`;
+  const line = formatRecord(record);
   if (record.level === 'error' || record.level === 'warn') console.error(line);
   else console.log(line);
 }

@@ -3,15 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WireResult } from '@shared/errors';
+import { HOST_API_ROOT, HOST_EVENTS_PATH, HOST_TOKEN_HEADER, HOST_TOKEN_META } from '@shared/host-protocol';
 import { buildCsp, securityHeaders } from '../common/csp';
 import { readStaticFile } from '../common/static-files';
 import type { Core } from '../core/app';
 import { checkRequest, tokenMatches, type GuardFailure } from './guards';
 
-export const TOKEN_HEADER = 'x-braid-token';
-export const TOKEN_META = 'braid-host-token';
-const API_PREFIX = '/api/';
-const EVENTS_PATH = '/events';
+const API_PREFIX = `${HOST_API_ROOT}/`;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HostOptions {
@@ -56,7 +54,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const url = URL.parse(request.url ?? '/', 'http://127.0.0.1');
     if (!url) return sendText(response, 400, 'Malformed request target.');
 
-    if (url.pathname === API_PREFIX.slice(0, -1) || url.pathname.startsWith(API_PREFIX)) {
+    if (url.pathname === HOST_API_ROOT || url.pathname.startsWith(API_PREFIX)) {
       return handleCall(request, response, url);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
@@ -65,7 +63,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   async function handleCall(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     if (request.method !== 'POST') return sendText(response, 405, 'Contract calls use POST.');
-    if (!tokenMatches(headerValue(request, TOKEN_HEADER), token)) {
+    if (!tokenMatches(headerValue(request, HOST_TOKEN_HEADER), token)) {
       return sendFailure(response, { status: 401, message: 'Missing or wrong Braid host token.' });
     }
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -98,7 +96,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         message: 'Open the full address that `npm run web` printed: it includes this launch\u2019s token.',
       });
     }
-    const page = file.body.toString('utf8').replace('</head>', `<meta name="${TOKEN_META}" content="${token}"></head>`);
+    const page = file.body.toString('utf8').replace('</head>', `<meta name="${HOST_TOKEN_META}" content="${token}"></head>`);
     response.writeHead(200, { ...headers, 'Cache-Control': 'no-store' });
     response.end(page);
   }
@@ -116,7 +114,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // URL.parse, not new URL: a malformed target (e.g. `//`) must be refused, not throw out of this listener.
     const url = URL.parse(request.url ?? '/', 'http://127.0.0.1');
     const failure: GuardFailure | null =
-      url?.pathname !== EVENTS_PATH
+      url?.pathname !== HOST_EVENTS_PATH
         ? { status: 404, message: 'Not found.' }
         : (checkRequest(request, port, true) ??
           (tokenMatches(url.searchParams.get('token'), token) ? null : { status: 401, message: 'Missing or wrong token.' }));

@@ -5,8 +5,7 @@
 import { buildMethods, type BraidApi } from '@shared/api';
 import { isEventName, type EventName, type EventPayload } from '@shared/contract';
 import type { WireError, WireResult } from '@shared/errors';
-
-export const TOKEN_META = 'braid-host-token';
+import { HOST_EVENTS_PATH, HOST_TOKEN_HEADER, HOST_TOKEN_META, hostCallPath } from '@shared/host-protocol';
 
 type Listener = (payload: unknown) => void;
 
@@ -18,7 +17,7 @@ export interface HostClient extends BraidApi {
 }
 
 export function readHostToken(doc: Document = document): string | null {
-  return doc.querySelector<HTMLMetaElement>(`meta[name="${TOKEN_META}"]`)?.content ?? null;
+  return doc.querySelector<HTMLMetaElement>(`meta[name="${HOST_TOKEN_META}"]`)?.content ?? null;
 }
 
 export interface HostClientOptions {
@@ -37,9 +36,9 @@ export function createHostClient(token: string, options: HostClientOptions = {})
   const methods = buildMethods(async (name, input) => {
     let response: Response;
     try {
-      response = await fetch(`${origin}/api/${encodeURIComponent(name)}`, {
+      response = await fetch(`${origin}${hostCallPath(name)}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Braid-Token': token },
+        headers: { 'Content-Type': 'application/json', [HOST_TOKEN_HEADER]: token },
         body: JSON.stringify({ input }),
       });
     } catch {
@@ -63,7 +62,7 @@ export function createHostClient(token: string, options: HostClientOptions = {})
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   function connect(): void {
-    socket = openSocket(`${origin.replace(/^http/, 'ws')}/events?token=${encodeURIComponent(token)}`);
+    socket = openSocket(`${origin.replace(/^http/, 'ws')}${HOST_EVENTS_PATH}?token=${encodeURIComponent(token)}`);
     socket.addEventListener('open', () => {
       retryDelay = 500;
       for (const listener of connectionListeners) listener(true);

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../electron/core/log';
-import { createFileSink, formatRecord, teeSink } from '../../../electron/core/log-file';
+import { createLogger, formatRecord } from '../../../electron/core/log';
+import { createFileSink, teeSink } from '../../../electron/core/log-file';
 import { makeTempDir } from './helpers';
 
 describe('createFileSink', () => {
@@ -53,6 +53,6 @@ describe('teeSink', () => {
     );
     sink({ level: 'warn', scope: 's', message: 'm', time: 't' });
     expect(seen).toEqual(['a:m', 'b:m']);
-    expect(formatRecord({ level: 'warn', scope: 's', message: 'm', time: 't' })).toBe('t WARN [s] m\n');
+    expect(formatRecord({ level: 'warn', scope: 's', message: 'm', time: 't' })).toBe('t WARN [s] m');
   });
 });

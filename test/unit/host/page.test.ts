@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TOKEN_META } from '../../../electron/host/server';
+import { HOST_TOKEN_META as TOKEN_META } from '@shared/host-protocol';
 import { APP_JS, SECRET_TEXT, rawRequest, startTestHost, type RawResponse, type TestHost } from './helpers';
 
 let t: TestHost;
