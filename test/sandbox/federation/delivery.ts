@@ -27,6 +27,8 @@ export interface FederationOptions {
   maxAttempts?: number;
   /** Backoff before the second attempt, doubled each time. */
   retryBaseMs?: number;
+  /** Told about deliveries that failed for good; silent when omitted. */
+  log?: (line: string) => void;
 }
 
 export interface Federation {
@@ -52,6 +54,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
   let delayMs = options.delayMs ?? 0;
   const maxAttempts = options.maxAttempts ?? 4;
   const retryBaseMs = options.retryBaseMs ?? 200;
+  const log = options.log ?? ((): void => undefined);
   const origins = new Map<string, FetchLike>();
   const records: DeliveryRecord[] = [];
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -111,7 +114,7 @@ export function createFederation(options: FederationOptions = {}): Federation {
           return;
         }
         records.push({ inbox, type: activity.type, activityId: activity.id, status, attempts: n, ok });
-        if (!ok) console.warn(`[sandbox] delivery of ${activity.type} to ${inbox} failed (status ${status}, ${n} attempts)`);
+        if (!ok) log(`delivery of ${activity.type} to ${inbox} failed (status ${status}, ${n} attempts)`);
         settle();
       });
   };
