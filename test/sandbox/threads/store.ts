@@ -1,0 +1,259 @@
+/**
+ * The Threads-like server's state, in memory: users, media objects (posts, replies, reposts,
+ * carousel items, Fediverse replies), publishing containers, tokens and OAuth codes, with the
+ * per-user id lists the edges page through (sorted, see sorted.ts).
+ */
+import type { SandboxClock } from '../core/clock.ts';
+import { shortcodeFor, snowflakeIds } from '../core/ids.ts';
+import { insertSorted, removeSorted } from './sorted.ts';
+
+export type MediaType = 'TEXT_POST' | 'IMAGE' | 'VIDEO' | 'CAROUSEL_ALBUM' | 'AUDIO' | 'REPOST_FACADE';
+
+/** A Fediverse account as its actor document describes it. */
+export interface RemoteActor {
+  id: string;
+  /** user@server */
+  acct: string;
+  inbox: string;
+  sharedInbox?: string;
+  url?: string;
+  name?: string;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  password: string;
+  name: string;
+  biography: string;
+  isVerified: boolean;
+  isPrivate: boolean;
+  age: number;
+  sharing: boolean;
+  profilePictureUrl: string;
+  createdAt: number;
+  /** Top-level posts and reposts, oldest first. */
+  threads: string[];
+  replies: string[];
+  mentions: string[];
+  followers: Set<string>;
+  following: Set<string>;
+  fediFollowers: Map<string, RemoteActor>;
+  /** Sandbox-clock times of API publishes (the 24 h quotas). */
+  postLog: number[];
+  replyLog: number[];
+  deleteLog: number[];
+}
+
+export interface FediverseReaction {
+  actor: RemoteActor;
+  activityId: string;
+  at: number;
+}
+
+export interface Post {
+  id: string;
+  shortcode: string;
+  /** Threads author; undefined for a reply that came from the Fediverse. */
+  ownerId?: string;
+  remote?: { actor: RemoteActor; noteId: string; url?: string };
+  mediaType: MediaType;
+  text?: string;
+  mediaUrl?: string;
+  altText?: string;
+  children?: string[];
+  isCarouselItem: boolean;
+  createdAt: number;
+  replyToId?: string;
+  rootId?: string;
+  quotePostId?: string;
+  repostOfId?: string;
+  linkAttachmentUrl?: string;
+  topicTag?: string;
+  pollOptions?: string[];
+  likes: Map<string, number>;
+  fediLikes: Map<string, FediverseReaction>;
+  fediReposts: Map<string, FediverseReaction>;
+  /** Native reposts (REPOST_FACADE ids) and quote posts of this one. */
+  reposts: Set<string>;
+  quotes: Set<string>;
+  /** Direct replies, oldest first. */
+  directReplies: string[];
+  /** For a root post: every reply in the conversation, oldest first. */
+  conversation: string[];
+  /** Sent to the Fediverse (author shared when it was published). */
+  federated: boolean;
+  /** The inboxes its Create (or Announce) went to; Delete goes to the same ones. */
+  deliveredTo: string[];
+  deleted: boolean;
+  hideStatus: 'NOT_HUSHED' | 'HIDDEN';
+}
+
+export type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ERROR' | 'EXPIRED';
+
+export interface Container {
+  id: string;
+  ownerId: string;
+  createdAt: number;
+  status: ContainerStatus;
+  errorMessage?: string;
+  mediaType: 'TEXT' | 'IMAGE' | 'VIDEO' | 'CAROUSEL';
+  text?: string;
+  imageUrl?: string;
+  videoUrl?: string;
+  altText?: string;
+  isCarouselItem: boolean;
+  children: string[];
+  replyToId?: string;
+  quotePostId?: string;
+  linkAttachment?: string;
+  topicTag?: string;
+  pollOptions?: string[];
+  publishedId?: string;
+}
+
+export interface Token {
+  token: string;
+  userId: string;
+  scopes: Set<string>;
+  longLived: boolean;
+  issuedAt: number;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface AuthCode {
+  code: string;
+  userId: string;
+  redirectUri: string;
+  scopes: string[];
+  createdAt: number;
+  used: boolean;
+  codeChallenge?: string;
+}
+
+export const ALL_SCOPES = [
+  'threads_basic',
+  'threads_content_publish',
+  'threads_read_replies',
+  'threads_manage_replies',
+  'threads_manage_insights',
+  'threads_keyword_search',
+  'threads_profile_discovery',
+  'threads_manage_mentions',
+  'threads_delete',
+] as const;
+
+export interface Store {
+  clock: SandboxClock;
+  users: Map<string, User>;
+  usersByName: Map<string, User>;
+  posts: Map<string, Post>;
+  postsByShortcode: Map<string, Post>;
+  /** Fediverse replies by their Note id. */
+  postsByNoteId: Map<string, Post>;
+  /** Every top-level post and reply (not reposts or carousel items), oldest first: search. */
+  allPosts: string[];
+  containers: Map<string, Container>;
+  tokens: Map<string, Token>;
+  codes: Map<string, AuthCode>;
+  remoteActors: Map<string, RemoteActor>;
+  newUserId(): string;
+  newObjectId(atMs: number): string;
+  addPost(post: Omit<Post, 'shortcode' | 'likes' | 'fediLikes' | 'fediReposts' | 'reposts' | 'quotes' | 'directReplies' | 'conversation' | 'deliveredTo' | 'deleted' | 'hideStatus'>): Post;
+  unlistPost(post: Post): void;
+}
+
+export function createStore(clock: SandboxClock): Store {
+  const ids = snowflakeIds();
+  let userCounter = 0;
+  const store: Store = {
+    clock,
+    users: new Map(),
+    usersByName: new Map(),
+    posts: new Map(),
+    postsByShortcode: new Map(),
+    postsByNoteId: new Map(),
+    allPosts: [],
+    containers: new Map(),
+    tokens: new Map(),
+    codes: new Map(),
+    remoteActors: new Map(),
+    // Threads user ids look like 17841400000000001 (the Instagram-style id space).
+    newUserId: () => String(17841400000000000n + BigInt((userCounter += 1))),
+    newObjectId: (atMs) => ids.next(atMs),
+    addPost(input) {
+      const post: Post = {
+        ...input,
+        shortcode: shortcodeFor(input.id),
+        likes: new Map(),
+        fediLikes: new Map(),
+        fediReposts: new Map(),
+        reposts: new Set(),
+        quotes: new Set(),
+        directReplies: [],
+        conversation: [],
+        deliveredTo: [],
+        deleted: false,
+        hideStatus: 'NOT_HUSHED',
+      };
+      store.posts.set(post.id, post);
+      store.postsByShortcode.set(post.shortcode, post);
+      if (post.remote) store.postsByNoteId.set(post.remote.noteId, post);
+      if (post.isCarouselItem) return post;
+      const owner = post.ownerId === undefined ? undefined : store.users.get(post.ownerId);
+      if (post.repostOfId !== undefined) {
+        if (owner) insertSorted(owner.threads, post.id);
+        store.posts.get(post.repostOfId)?.reposts.add(post.id);
+        return post;
+      }
+      insertSorted(store.allPosts, post.id);
+      if (post.replyToId !== undefined) {
+        if (owner) insertSorted(owner.replies, post.id);
+        const parent = store.posts.get(post.replyToId);
+        if (parent) insertSorted(parent.directReplies, post.id);
+        const root = post.rootId === undefined ? undefined : store.posts.get(post.rootId);
+        if (root) insertSorted(root.conversation, post.id);
+      } else if (owner) {
+        insertSorted(owner.threads, post.id);
+      }
+      if (post.quotePostId !== undefined) store.posts.get(post.quotePostId)?.quotes.add(post.id);
+      for (const name of mentionedUsernames(post.text ?? '')) {
+        const mentioned = store.usersByName.get(name);
+        if (mentioned && mentioned.id !== post.ownerId) insertSorted(mentioned.mentions, post.id);
+      }
+      return post;
+    },
+    unlistPost(post) {
+      post.deleted = true;
+      store.postsByShortcode.delete(post.shortcode);
+      if (post.remote) store.postsByNoteId.delete(post.remote.noteId);
+      const owner = post.ownerId === undefined ? undefined : store.users.get(post.ownerId);
+      if (owner) {
+        removeSorted(owner.threads, post.id);
+        removeSorted(owner.replies, post.id);
+      }
+      removeSorted(store.allPosts, post.id);
+      if (post.repostOfId !== undefined) store.posts.get(post.repostOfId)?.reposts.delete(post.id);
+      if (post.quotePostId !== undefined) store.posts.get(post.quotePostId)?.quotes.delete(post.id);
+      if (post.replyToId !== undefined) {
+        const parent = store.posts.get(post.replyToId);
+        if (parent) removeSorted(parent.directReplies, post.id);
+        const root = post.rootId === undefined ? undefined : store.posts.get(post.rootId);
+        if (root) removeSorted(root.conversation, post.id);
+      }
+      for (const name of mentionedUsernames(post.text ?? '')) {
+        const mentioned = store.usersByName.get(name);
+        if (mentioned) removeSorted(mentioned.mentions, post.id);
+      }
+    },
+  };
+  return store;
+}
+
+/** `@name` mentions in a post's text (Threads usernames: letters, digits, `.` and `_`). */
+export function mentionedUsernames(text: string): string[] {
+  const names = new Set<string>();
+  for (const match of text.matchAll(/(?:^|[^\w@])@([A-Za-z0-9._]{1,30})(?![\w@])/g)) names.add((match[1] as string).replace(/\.+$/, '').toLowerCase());
+  return [...names];
+}
