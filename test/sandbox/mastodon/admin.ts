@@ -60,4 +60,6 @@ export interface MastodonAdmin {
   revokeToken(token: string): void;
   /** Counts, for tests and the seed summary. */
   stats(): { accounts: number; statuses: number; remoteStatuses: number };
+  /** Open streaming subscriptions (stream names, one per subscribe), so tests can wait for them. */
+  streamSubscriptions(): string[];
 }
