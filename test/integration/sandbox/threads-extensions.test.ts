@@ -90,6 +90,56 @@ describe('Fediverse sharing (extension)', () => {
     admin.setPrivate(user.id, true);
     expect((await webfinger()).status).toBe(404);
     expect((await fetch(user.actorId)).status).toBe(404);
+    // RFC 7033: no resource is a bad request.
+    expect((await fetch(`${t.server.origin}/.well-known/webfinger`)).status).toBe(400);
+  });
+
+  it('needs threads_content_publish to change the setting', async () => {
+    const user = t.server.admin.createUser({ username: 'readonly', password: 'pw' });
+    const basic = t.server.admin.createToken(user.id, { scopes: ['threads_basic'] });
+    expect((await body(t.graph('/v1.0/me/braid_fediverse_sharing', basic))).status).toBe('disabled');
+    const refused = await t.graph('/v1.0/me/braid_fediverse_sharing', basic, form({ enabled: 'true', accept_warnings: 'true' }));
+    expect(refused.status).toBe(403);
+    expect(await body(refused)).toMatchObject({ error: { code: 10 } });
+  });
+});
+
+describe('likes and follows (extension)', () => {
+  it('pages the likes list with checked cursors and refuses to like a repost', async () => {
+    const { admin } = t.server;
+    const author = admin.createUser({ username: 'liked', password: 'pw' });
+    const post = admin.createPost(author.id, { text: 'like me twice' });
+    for (const name of ['liker_a', 'liker_b', 'liker_c']) admin.like(admin.createUser({ username: name, password: 'pw' }).id, post.id);
+    const token = admin.createToken(author.id);
+    type Likes = { data: { username: string }[]; paging?: { next?: string; previous?: string } };
+    const first = (await body(t.graph(`/v1.0/${post.id}/braid_likes?limit=2`, token))) as unknown as Likes;
+    expect(first.data).toHaveLength(2);
+    expect(first.paging?.previous).toBeUndefined();
+    const second = (await body(t.graph((first.paging?.next as string).slice(t.server.origin.length), token))) as unknown as Likes;
+    expect(second.data).toHaveLength(1);
+    expect(second.paging?.next).toBeUndefined();
+    const back = (await body(t.graph((second.paging?.previous as string).slice(t.server.origin.length), token))) as unknown as Likes;
+    expect(back.data).toEqual(first.data);
+    // A forged negative offset used to answer the end of the list.
+    const forged = await t.graph(`/v1.0/${post.id}/braid_likes?after=${Buffer.from('offset:-1').toString('base64url')}`, token);
+    expect(forged.status).toBe(400);
+    const repost = admin.repost(author.id, post.id);
+    expect(await body(t.graph(`/v1.0/${repost}/braid_like`, token, { method: 'POST' }))).toMatchObject({ error: { code: 100 } });
+  });
+
+  it('does not show a repost of a private post to someone who cannot see the original', async () => {
+    const { admin } = t.server;
+    const secret = admin.createUser({ username: 'secretive', password: 'pw', isPrivate: true });
+    const friend = admin.createUser({ username: 'friend', password: 'pw' });
+    const outsider = admin.createUser({ username: 'outsider', password: 'pw' });
+    admin.follow(friend.id, secret.id);
+    admin.follow(outsider.id, friend.id);
+    const hidden = admin.createPost(secret.id, { text: 'followers only' });
+    const repost = admin.repost(friend.id, hidden.id);
+    const shown = admin.createPost(friend.id, { text: 'public' });
+    const token = admin.createToken(outsider.id);
+    expect((await body(t.graph('/v1.0/me/braid_following_feed', token))).data).toEqual([{ id: shown.id }]);
+    expect(await body(t.graph(`/v1.0/${repost}?fields=reposted_post`, token))).toMatchObject({ error: { code: 100, error_subcode: 33 } });
   });
 });
 
@@ -173,6 +223,43 @@ describe('federation', () => {
     await inboxPost('/ap/inbox', { id: `${replyNote.id}#delete`, type: 'Delete', actor: replier, object: { id: replyNote.id, type: 'Tombstone' } });
     expect((await body(t.graph(`/v1.0/${post.id}/braid_likes`, token))).summary).toEqual({ total_count: 1, threads_likes: 1, fediverse_likes: 0 });
     expect((await body(t.graph(`/v1.0/${post.id}/replies`, token))).data).toEqual([]);
+  });
+
+  it('sends Delete on removal also to followers who came after the post went out', async () => {
+    const { admin } = t.server;
+    const user = admin.createUser({ username: 'early', password: 'pw', sharing: true });
+    const post = admin.createPost(user.id, { text: 'before anyone followed' });
+    const late = fedi.actorId('late');
+    await inboxPost('/ap/inbox', { id: `${late}#follows/1`, type: 'Follow', actor: late, object: user.actorId });
+    await t.federation.idle();
+    const before = fedi.received.length;
+    admin.setSharing(user.id, false, { removeSharedPosts: true });
+    await t.federation.idle();
+    expect(fedi.received.slice(before).map((r) => r.activity)).toEqual([expect.objectContaining({ type: 'Delete', object: { id: post.activityPubId, type: 'Tombstone' } })]);
+  });
+
+  it('counts only shared posts in the outbox and takes no Fediverse replies once the author stops sharing', async () => {
+    const { admin } = t.server;
+    const user = admin.createUser({ username: 'stopper', password: 'pw' });
+    admin.createPost(user.id, { text: 'not shared' });
+    admin.setSharing(user.id, true);
+    const post = admin.createPost(user.id, { text: 'shared' });
+    const outbox = await body(fetch(`${user.actorId}outbox`, { headers: { accept: 'application/activity+json' } }));
+    expect(outbox.totalItems).toBe(1);
+    const replier = fedi.actorId('persistent');
+    const note = (n: number, inReplyTo: string): Record<string, unknown> => ({
+      id: `${replier}/statuses/${n}`, type: 'Create', actor: replier,
+      object: { id: `${replier}/statuses/${n}`, type: 'Note', attributedTo: replier, content: `<p>reply ${n}</p>`, published: new Date().toISOString(), inReplyTo, to: ['https://www.w3.org/ns/activitystreams#Public'] },
+    });
+    await inboxPost('/ap/inbox', note(1, post.activityPubId as string));
+    admin.setSharing(user.id, false);
+    // A reply to the accepted Fediverse reply would join a conversation that is no longer shared.
+    await inboxPost('/ap/inbox', note(2, `${replier}/statuses/1`));
+    const token = admin.createToken(user.id);
+    expect((await body(t.graph(`/v1.0/${post.id}/conversation?fields=text`, token))).data).toEqual([{ id: expect.any(String) as unknown, text: 'reply 1' }]);
+    // Oversized activities are refused before they are read.
+    const huge = await fetch(`${t.server.origin}/ap/inbox`, { method: 'POST', headers: { 'content-type': 'application/activity+json' }, body: 'x'.repeat(300 * 1024) });
+    expect(huge.status).toBe(413);
   });
 
   it('keeps a non-sharing user\'s content off the Fediverse', async () => {

@@ -174,6 +174,34 @@ describe('errors', () => {
     expect(unknown.error.message).toMatch(/^Unsupported get request\. Object with ID '1234567890' does not exist/);
   });
 
+  it('answers (#100) for a malformed fields list or an unknown child field instead of dropping it', async () => {
+    for (const fields of ['id},bogus', 'id,', 'id{id', `${'children{'.repeat(8)}id${'}'.repeat(8)}`, 'text;drop']) {
+      const response = await t.graph(`/v1.0/${postIds[0] as string}?fields=${encodeURIComponent(fields)}`, token);
+      expect(response.status, fields).toBe(400);
+      expect((await json<GraphErrorBody>(response)).error.code, fields).toBe(100);
+    }
+    const child = await json<GraphErrorBody>(await t.graph(`/v1.0/${postIds[0] as string}?fields=children{bogus}`, token));
+    expect(child.error.message).toBe('(#100) Tried accessing nonexisting field (bogus) on node type (ThreadsMedia)');
+  });
+
+  it('refuses before with after, since not before until, and forged cursors', async () => {
+    const page = await json<Paged>(await t.graph('/v1.0/me/threads?limit=2', token));
+    const { before, after } = page.paging?.cursors ?? { before: '', after: '' };
+    const bad = [
+      `after=${after}&before=${before}`,
+      'since=1700000600&until=1700000000',
+      'since=1700000000&until=1700000000',
+      `after=${Buffer.from('offset:-5').toString('base64url')}`,
+      'after=%%%',
+      'limit=-1',
+    ];
+    for (const query of bad) {
+      const response = await t.graph(`/v1.0/me/threads?${query}`, token);
+      expect(response.status, query).toBe(400);
+      expect((await json<GraphErrorBody>(response)).error.code, query).toBe(100);
+    }
+  });
+
   it('answers code 10 when the token lacks the scope', async () => {
     const basic = t.server.admin.createToken(alice.id, { scopes: ['threads_basic'] });
     const response = await t.graph(`/v1.0/${postIds[0] as string}/insights?metric=likes`, basic);

@@ -96,10 +96,36 @@ describe('publishing', () => {
     const id = await post({ media_type: 'TEXT', text: 'short-lived' });
     const notMine = await call(`/v1.0/${id}`, otherToken, { method: 'DELETE' });
     expect(notMine.status).toBe(400);
-    expect(await call(`/v1.0/${id}`, token, { method: 'DELETE' })).toEqual({ status: 200, body: { success: true } });
+    expect(await call(`/v1.0/${id}`, token, { method: 'DELETE' })).toEqual({ status: 200, body: { success: true, deleted_id: id } });
     expect((await call(`/v1.0/${id}?fields=id`, token)).body).toMatchObject({ error: { code: 100, error_subcode: 33 } });
     const list = await call('/v1.0/me/threads?fields=id', token);
     expect((list.body.data as { id: string }[]).map((p) => p.id)).not.toContain(id);
+  });
+
+  it('lets a container expire after 24 hours, visible in its status before publishing', async () => {
+    const container = await call('/v1.0/me/threads', token, form({ media_type: 'TEXT', text: 'too late' }));
+    const id = container.body.id as string;
+    t.clock.advance(24 * 3600_000 + 1000);
+    expect((await call(`/v1.0/${id}?fields=status`, token)).body).toEqual({ id, status: 'EXPIRED' });
+    const refused = await call(`/v1.0/me/threads_publish?creation_id=${id}`, token, { method: 'POST' });
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 100 } } });
+  });
+
+  it('hides only top-level replies, and their nested replies with them', async () => {
+    const root = await post({ media_type: 'TEXT', text: 'moderated' });
+    const top = await post({ media_type: 'TEXT', text: 'top', reply_to_id: root }, otherToken);
+    const nested = await post({ media_type: 'TEXT', text: 'nested', reply_to_id: top }, otherToken);
+    const deeper = await post({ media_type: 'TEXT', text: 'deeper', reply_to_id: nested });
+    const hide = (id: string, value: string): Promise<{ status: number; body: Record<string, unknown> }> => call(`/v1.0/${id}/manage_reply`, token, form({ hide: value }));
+    expect(await hide(nested, 'true')).toMatchObject({ status: 400, body: { error: { code: 100 } } });
+    expect(await hide(top, 'true')).toEqual({ status: 200, body: { success: true } });
+    const statuses = async (): Promise<unknown[]> => ((await call(`/v1.0/${root}/conversation?fields=hide_status&reverse=false`, token)).body.data as { hide_status: string }[]).map((r) => r.hide_status);
+    expect(await statuses()).toEqual(['HIDDEN', 'HIDDEN', 'HIDDEN']);
+    await hide(top, 'false');
+    expect(await statuses()).toEqual(['UNHUSHED', 'UNHUSHED', 'UNHUSHED']);
+    // The conversation of a reply is what lies under it, at any depth.
+    expect((await call(`/v1.0/${top}/conversation?fields=id&reverse=false`, token)).body.data).toEqual([{ id: nested }, { id: deeper }]);
+    expect((await call(`/v1.0/${deeper}/conversation`, token)).body).toEqual({ data: [] });
   });
 
   it('needs threads_content_publish', async () => {
@@ -127,5 +153,15 @@ describe('publishing limit', () => {
     expect(refused.body).toMatchObject({ error: { type: 'OAuthException', code: 9 } });
     t.clock.advance(24 * 3600_000 + 1000);
     expect(await publishOne()).toBe(200);
+  });
+
+  it('allows 100 deletes a day and says so when refusing the 101st', async () => {
+    const user = t.server.admin.createUser({ username: 'tidy', password: 'pw' });
+    const tok = t.server.admin.createToken(user.id);
+    const ids = Array.from({ length: 101 }, (_, i) => t.server.admin.createPost(user.id, { text: `tidy ${i}` }).id);
+    for (const id of ids.slice(0, 100)) expect((await call(`/v1.0/${id}`, tok, { method: 'DELETE' })).status).toBe(200);
+    const refused = await call(`/v1.0/${ids[100] as string}`, tok, { method: 'DELETE' });
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 9, error_user_msg: expect.stringContaining('deleted') as unknown } } });
+    expect((await call('/v1.0/me/threads_publishing_limit?fields=delete_quota_usage', tok)).body).toEqual({ data: [{ delete_quota_usage: 100 }] });
   });
 });

@@ -38,7 +38,11 @@ export function canSee(ctx: ThreadsContext, viewer: User | undefined, post: Post
   if (post.remote || post.ownerId === undefined) return true;
   const owner = ctx.store.users.get(post.ownerId);
   if (!owner) return false;
-  return !owner.isPrivate || viewer?.id === owner.id || (viewer !== undefined && viewer.following.has(owner.id));
+  const seesOwner = !owner.isPrivate || viewer?.id === owner.id || (viewer !== undefined && viewer.following.has(owner.id));
+  // A repost shows the original, so it is only as visible as the original is.
+  if (!seesOwner || post.repostOfId === undefined) return seesOwner;
+  const original = ctx.store.posts.get(post.repostOfId);
+  return original !== undefined && canSee(ctx, viewer, original);
 }
 
 /**

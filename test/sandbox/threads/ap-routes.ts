@@ -25,6 +25,8 @@ export function apRoutes(ctx: ThreadsContext): Hono {
 
   app.get('/.well-known/webfinger', (c) => {
     const resource = c.req.query('resource') ?? '';
+    // RFC 7033 §4.2: a missing resource is a bad request, not an unknown account.
+    if (resource === '') return c.json({ error: 'The resource parameter is required' }, 400);
     const match = /^(?:acct:)?@?([^@]+)@(.+)$/.exec(resource);
     let user: User | undefined;
     if (match && (match[2] as string).toLowerCase() === ctx.host.toLowerCase()) user = store.usersByName.get((match[1] as string).toLowerCase());
@@ -55,7 +57,9 @@ export function apRoutes(ctx: ThreadsContext): Hono {
     app.get(`/ap/users/:userId/${which}`, (c) => {
       const user = sharingUser(c.req.param('userId'));
       if (!user) return notFound(c);
-      const totalItems = which === 'followers' ? user.fediFollowers.size : which === 'following' ? 0 : user.threads.length;
+      // The outbox holds what went to the Fediverse, not every post.
+      const shared = (): number => user.threads.filter((id) => store.posts.get(id)?.federated === true).length;
+      const totalItems = which === 'followers' ? user.fediFollowers.size : which === 'following' ? 0 : shared();
       return activityJson({ '@context': 'https://www.w3.org/ns/activitystreams', id: `${actorIdOf(ctx, user.id)}${which}`, type: 'OrderedCollection', totalItems });
     });
   }

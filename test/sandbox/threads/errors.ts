@@ -106,13 +106,16 @@ export const appRateLimited = (retryAfterSeconds?: number): GraphError =>
 export const unexpected = (status: 500 | 502 | 503 = 500): GraphError =>
   new GraphError(status, { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true });
 
-/** Instagram's content-publishing limit error; Threads reports its 250/1000 limits the same way. */
-export const publishingLimit = (what: 'posts' | 'replies'): GraphError =>
+/** Instagram's content-publishing limit error; Threads reports its 250/1000/100 limits the same way. */
+export const publishingLimit = (what: 'posts' | 'replies' | 'deletes'): GraphError =>
   new GraphError(400, {
     message: 'Application request limit reached',
     type: 'OAuthException',
     code: 9,
     error_subcode: 2207042,
     error_user_title: 'Publishing limit reached',
-    error_user_msg: `This profile has reached the maximum number of ${what} that can be published through the API in 24 hours.`,
+    error_user_msg:
+      what === 'deletes'
+        ? 'This profile has reached the maximum number of posts that can be deleted through the API in 24 hours.'
+        : `This profile has reached the maximum number of ${what} that can be published through the API in 24 hours.`,
   });

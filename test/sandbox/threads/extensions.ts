@@ -10,6 +10,7 @@ import { actorIdOf, type ThreadsContext } from './context.ts';
 import { GraphError, invalidParameter, unsupportedGet } from './errors.ts';
 import { metaTimestamp } from './fields.ts';
 import { mediaPage, visiblePost } from './graph-read.ts';
+import { pageOfList } from './paging.ts';
 import type { User } from './store.ts';
 
 function sharingState(ctx: ThreadsContext, user: User): Record<string, unknown> {
@@ -26,21 +27,6 @@ function sharingState(ctx: ThreadsContext, user: User): Record<string, unknown> 
 const sharingError = (message: string, userMessage: string): GraphError =>
   new GraphError(400, { message: `(#100) ${message}`, type: 'OAuthException', code: 100, error_user_title: 'Fediverse sharing', error_user_msg: userMessage });
 
-/** Offset paging for lists that are not id-ordered (likes, follows). */
-function offsetPage<T>(url: string, items: T[], params: Record<string, string>): Record<string, unknown> {
-  const limit = Math.min(100, Math.max(1, Number(params.limit ?? 25) || 25));
-  const start = params.after ? Number(Buffer.from(params.after, 'base64url').toString('utf8').replace(/^offset:/, '')) || 0 : 0;
-  const data = items.slice(start, start + limit);
-  if (data.length === 0) return { data };
-  const cursor = (n: number): string => Buffer.from(`offset:${n}`).toString('base64url');
-  const next = new URL(url);
-  next.searchParams.set('after', cursor(start + data.length));
-  return {
-    data,
-    paging: { cursors: { before: cursor(start), after: cursor(start + data.length) }, ...(start + data.length < items.length ? { next: next.toString() } : {}) },
-  };
-}
-
 export function registerExtensionRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): void {
   const auth = requireToken(ctx);
   const { store } = ctx;
@@ -53,6 +39,8 @@ export function registerExtensionRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext
   app.get('/me/braid_fediverse_sharing', auth, (c) => c.json(sharingState(ctx, c.get('user'))));
 
   app.post('/me/braid_fediverse_sharing', auth, (c) => {
+    // Changing what leaves the account (and asking other servers to remove posts) is a publishing act.
+    requireScope(c, 'threads_content_publish');
     const user = c.get('user');
     const p = c.get('params');
     if (p.enabled !== 'true' && p.enabled !== 'false') throw invalidParameter('The parameter enabled must be true or false');
@@ -88,7 +76,7 @@ export function registerExtensionRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext
     }));
     const all = [...native, ...fediverse].sort((a, b) => b.at - a.at).map((x) => x.entry);
     return c.json({
-      ...offsetPage(c.req.url, all, c.get('params')),
+      ...pageOfList(c.req.url, all, c.get('params')),
       summary: { total_count: all.length, threads_likes: native.length, fediverse_likes: fediverse.length },
     });
   });
@@ -97,7 +85,10 @@ export function registerExtensionRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext
     app[method]('/:id/braid_like', auth, (c) => {
       requireScope(c, 'threads_content_publish');
       const user = c.get('user');
-      like(ctx, user, visiblePost(ctx, user, c.req.param('id')), liked);
+      const post = visiblePost(ctx, user, c.req.param('id'));
+      // A repost is a facade: like the original instead.
+      if (post.repostOfId !== undefined || post.isCarouselItem) throw invalidParameter(`Media ${post.id} cannot be liked`);
+      like(ctx, user, post, liked);
       return c.json({ success: true });
     });
     app[method]('/:id/braid_follow', auth, (c) => {
@@ -117,7 +108,7 @@ export function registerExtensionRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext
       if (!user || (user.isPrivate && user.id !== c.get('user').id)) throw unsupportedGet(raw);
       const native = [...user[which]].map((id) => store.users.get(id)).filter((u) => u !== undefined).map((u) => ({ id: u.id, username: u.username, name: u.name }));
       const remote = which === 'followers' ? [...user.fediFollowers.values()].map((a) => ({ fediverse_account: a.acct, actor_id: a.id })) : [];
-      return c.json(offsetPage(c.req.url, [...native, ...remote], c.get('params')));
+      return c.json(pageOfList(c.req.url, [...native, ...remote], c.get('params')));
     });
   userList('followers');
   userList('following');

@@ -5,41 +5,58 @@
  * https://developers.facebook.com/docs/threads/reply-management. Fields without a value are left
  * out, as Meta does; asking for a field the node does not have is error #100.
  */
-import { nonexistingField } from './errors.ts';
+import { invalidParameter, nonexistingField, type GraphError } from './errors.ts';
 import type { ThreadsContext } from './context.ts';
 import { permalinkOf } from './context.ts';
 import { apIdOfPost, isVisibleOnFediverse } from './ap-objects.ts';
-import type { Container, Post, User } from './store.ts';
+import { containerStatus, topLevelReplyOf, type Container, type Post, type User } from './store.ts';
 
 export interface FieldSpec {
   name: string;
   sub?: FieldSpec[];
 }
 
-/** `id,owner{id},children{id,media_url}` → specs; `fallback` when the parameter is missing. */
+/** How deep `a{b{c{…}}}` may nest: the deepest real request is `children{owner{id}}`. */
+const MAX_FIELD_DEPTH = 4;
+
+const syntaxError = (raw: string, at: number, what: string): GraphError =>
+  invalidParameter(`Syntax error "${what}" at character ${at}: ${raw.slice(0, 200)}`);
+
+/**
+ * `id,owner{id},children{id,media_url}` → specs; `fallback` when the parameter is missing.
+ * Malformed lists are error #100 as on Meta (silently dropping a field would hide a client bug),
+ * and `children{…}` is checked against the media fields too. Sub-fields of references
+ * (`owner{…}`, `quoted_post{…}`) are answered with the id only.
+ */
 export function parseFields(raw: string | undefined, allowed: ReadonlySet<string>, node: string, fallback: readonly string[] = ['id']): FieldSpec[] {
   if (raw === undefined || raw.trim() === '') return fallback.map((name) => ({ name }));
   let pos = 0;
-  const list = (): FieldSpec[] => {
+  const list = (depth: number): FieldSpec[] => {
+    if (depth > MAX_FIELD_DEPTH) throw syntaxError(raw, pos, 'Fields are nested too deeply.');
     const out: FieldSpec[] = [];
-    while (pos < raw.length) {
+    for (;;) {
       const start = pos;
       while (pos < raw.length && !',{}'.includes(raw[pos] as string)) pos += 1;
       const name = raw.slice(start, pos).trim();
+      if (!/^[a-z_]+$/.test(name)) throw syntaxError(raw, start, `Expected a field name instead of "${raw[start] ?? 'end of string'}".`);
       let sub: FieldSpec[] | undefined;
       if (raw[pos] === '{') {
         pos += 1;
-        sub = list();
-        pos += 1; // the closing brace
+        sub = list(depth + 1);
+        if (raw[pos] !== '}') throw syntaxError(raw, pos, 'Expected "}".');
+        pos += 1;
       }
-      if (name !== '') out.push(sub ? { name, sub } : { name });
-      if (raw[pos] === ',') pos += 1;
-      else if (raw[pos] === '}' || pos >= raw.length) break;
+      out.push(sub ? { name, sub } : { name });
+      if (raw[pos] !== ',') return out;
+      pos += 1;
     }
-    return out;
   };
-  const specs = list();
-  for (const spec of specs) if (!allowed.has(spec.name)) throw nonexistingField(spec.name, node);
+  const specs = list(0);
+  if (pos < raw.length) throw syntaxError(raw, pos, `Expected end of string instead of "${raw[pos] as string}".`);
+  for (const spec of specs) {
+    if (!allowed.has(spec.name)) throw nonexistingField(spec.name, node);
+    if (spec.name === 'children' && spec.sub) for (const child of spec.sub) if (!MEDIA_FIELDS.has(child.name)) throw nonexistingField(child.name, 'ThreadsMedia');
+  }
   return specs;
 }
 
@@ -110,7 +127,8 @@ export function renderMedia(ctx: ThreadsContext, viewer: User | undefined, post:
       case 'is_reply_owned_by_me': return isReply ? root?.ownerId !== undefined && root.ownerId === viewer?.id : undefined;
       case 'root_post': return ref(post.rootId);
       case 'replied_to': return ref(post.replyToId);
-      case 'hide_status': return isReply ? post.hideStatus : undefined;
+      // Hiding a top-level reply hides everything under it (Meta's reply management).
+      case 'hide_status': return isReply ? topLevelReplyOf(store, post).hideStatus : undefined;
       case 'reply_audience': return 'EVERYONE';
       case 'topic_tag': return post.topicTag;
       case 'poll_attachment': {
@@ -141,11 +159,11 @@ export function renderMedia(ctx: ThreadsContext, viewer: User | undefined, post:
 
 export const CONTAINER_FIELDS = new Set(['id', 'status', 'error_message']);
 
-export function renderContainer(container: Container, fields: readonly FieldSpec[]): Record<string, unknown> {
+export function renderContainer(container: Container, fields: readonly FieldSpec[], now: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const { name } of fields) {
     if (name === 'id') out.id = container.id;
-    else if (name === 'status') out.status = container.status;
+    else if (name === 'status') out.status = containerStatus(container, now);
     else if (name === 'error_message' && container.errorMessage !== undefined) out.error_message = container.errorMessage;
   }
   out.id = container.id;

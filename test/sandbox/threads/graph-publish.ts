@@ -13,7 +13,7 @@ import type { ThreadsContext } from './context.ts';
 import { GraphError, invalidParameter, publishingLimit, unsupportedGet } from './errors.ts';
 import { parseFields } from './fields.ts';
 import { pathUser, visiblePost } from './graph-read.ts';
-import type { Container, User } from './store.ts';
+import { containerStatus, dropStale, type Container, type User } from './store.ts';
 
 const DAY = 24 * 3600_000;
 export const QUOTAS = { posts: 250, replies: 1000, deletes: 100 } as const;
@@ -71,6 +71,8 @@ function createContainer(ctx: ThreadsContext, user: User, p: Record<string, stri
     ...(p.topic_tag === undefined ? {} : { topicTag: p.topic_tag }),
     ...(pollOptions === undefined ? {} : { pollOptions }),
   };
+  // A week on, a container is long expired or published: nobody asks about it any more.
+  dropStale(ctx.store.containers, now, 7 * DAY);
   ctx.store.containers.set(container.id, container);
   return container;
 }
@@ -119,7 +121,7 @@ export function registerPublishRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext):
       const container = store.containers.get(id);
       if (!container || container.ownerId !== user.id) throw invalidParameter(`The parameter creation_id is invalid: ${id}`);
       const now = store.clock.now();
-      if (container.status === 'FINISHED' && now - container.createdAt > DAY) container.status = 'EXPIRED';
+      container.status = containerStatus(container, now);
       if (container.isCarouselItem) throw invalidParameter('A carousel item cannot be published on its own');
       if (container.status === 'PUBLISHED') throw new GraphError(400, { message: 'The media container has already been published', type: 'OAuthException', code: 24, error_subcode: 4279009 });
       if (container.status !== 'FINISHED') throw invalidParameter(`The media container is not ready to be published (status ${container.status})`);
@@ -164,9 +166,12 @@ export function registerPublishRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext):
     const reply = visiblePost(ctx, user, c.req.param('id'));
     const root = reply.rootId === undefined ? undefined : store.posts.get(reply.rootId);
     if (!root || root.ownerId !== user.id) throw invalidParameter('Only replies to your own posts can be hidden');
+    // Meta: only top-level replies can be targeted; their nested replies follow them.
+    if (reply.replyToId !== root.id) throw invalidParameter('Only top-level replies can be hidden or unhidden; nested replies follow their top-level reply');
     const hide = c.get('params').hide;
     if (hide !== 'true' && hide !== 'false') throw invalidParameter('The parameter hide must be true or false');
-    reply.hideStatus = hide === 'true' ? 'HIDDEN' : 'NOT_HUSHED';
+    if (hide === 'true') reply.hideStatus = 'HIDDEN';
+    else if (reply.hideStatus === 'HIDDEN') reply.hideStatus = 'UNHUSHED';
     return c.json({ success: true });
   });
 
@@ -177,10 +182,11 @@ export function registerPublishRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext):
     const post = store.posts.get(id);
     if (!post || post.deleted || post.ownerId !== user.id || post.isCarouselItem) throw unsupportedGet(id, 'delete');
     const now = store.clock.now();
-    if (usage(user.deleteLog, now) >= QUOTAS.deletes) throw publishingLimit('posts');
+    if (usage(user.deleteLog, now) >= QUOTAS.deletes) throw publishingLimit('deletes');
     deletePost(ctx, post);
     user.deleteLog.push(now);
-    return c.json({ success: true });
+    // https://developers.facebook.com/docs/threads/posts/delete-posts: the answer names the deleted id.
+    return c.json({ success: true, deleted_id: post.id });
   };
   app.delete('/:id', auth, remove);
   // Graph API clients that cannot send DELETE use POST with method=delete.

@@ -12,7 +12,8 @@ import { invalidParameter, nonexistingField, unsupportedGet } from './errors.ts'
 import { CONTAINER_FIELDS, MEDIA_FIELDS, USER_FIELDS, parseFields, renderContainer, renderMedia, renderUser } from './fields.ts';
 import { insightsOf } from './insights.ts';
 import { pageOf, pageOldestFirst, parsePaging } from './paging.ts';
-import type { Post, User } from './store.ts';
+import { ancestorsOf, type Post, type User } from './store.ts';
+import { ensureSorted } from './sorted.ts';
 
 type C = Context<GraphEnv>;
 
@@ -112,12 +113,23 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
 
   app.get('/profile_posts', auth, (c) => mediaPage(c, ctx, [publicProfile(c).threads]));
 
+  /** Every reply under `post` at any depth: a root keeps the list, a reply filters its root's. */
+  const conversationOf = (post: Post): readonly string[] => {
+    const root = post.rootId === undefined ? undefined : store.posts.get(post.rootId);
+    if (!root) return post.conversation;
+    ensureSorted(root.conversation);
+    return root.conversation.filter((id) => {
+      const reply = store.posts.get(id);
+      return reply !== undefined && ancestorsOf(store, reply).some((ancestor) => ancestor.id === post.id);
+    });
+  };
+
   const replyEdge = (edge: 'replies' | 'conversation') => (c: C) => {
     requireScope(c, 'threads_read_replies');
     const viewer = c.get('user');
     const post = visiblePost(ctx, viewer, c.req.param('id') as string);
     const params = c.get('params');
-    const list = edge === 'replies' ? post.directReplies : post.conversation;
+    const list = edge === 'replies' ? post.directReplies : conversationOf(post);
     if (params.reverse !== 'false') return mediaPage(c, ctx, [list]);
     const fields = parseFields(params.fields, MEDIA_FIELDS, 'ThreadsMedia');
     const accept = (id: string): boolean => {
@@ -158,7 +170,7 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
       // A container answers for status checks; media fields on it are an error as on Meta.
       const fields = parseFields(params.fields, new Set([...CONTAINER_FIELDS, ...MEDIA_FIELDS]), 'ThreadsMediaContainer');
       for (const f of fields) if (!CONTAINER_FIELDS.has(f.name)) throw nonexistingField(f.name, 'ThreadsMediaContainer');
-      return c.json(renderContainer(container, fields));
+      return c.json(renderContainer(container, fields, store.clock.now()));
     }
     const post = visiblePost(ctx, viewer, id);
     return c.json(renderMedia(ctx, viewer, post, parseFields(params.fields, MEDIA_FIELDS, 'ThreadsMedia')));

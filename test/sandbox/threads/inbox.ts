@@ -6,6 +6,7 @@
  * 202 like the rest. No HTTP signatures in the sandbox: the actor is taken at its word.
  */
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { activitySchema, actorSchema, type Activity, type Note } from '../federation/activities.ts';
 import type { ThreadsContext } from './context.ts';
 import { isVisibleOnFediverse } from './ap-objects.ts';
@@ -74,6 +75,9 @@ function addFediverseReply(ctx: ThreadsContext, actor: RemoteActor, note: Note):
   if (!note.inReplyTo || store.postsByNoteId.has(note.id)) return;
   const parent = postByObjectId(ctx, note.inReplyTo);
   if (!parent || parent.repostOfId !== undefined) return;
+  // The conversation must still be on the Fediverse: not after its author stopped sharing.
+  const root = parent.rootId === undefined ? parent : store.posts.get(parent.rootId);
+  if (!root || !isVisibleOnFediverse(ctx, root)) return;
   const image = note.attachment.find((a) => a.mediaType?.startsWith('image/') ?? a.type === 'Image');
   const now = store.clock.now();
   store.addPost({
@@ -162,7 +166,10 @@ export function inboxRoutes(ctx: ThreadsContext): Hono {
     if (parsed.success) await handle(ctx, parsed.data);
     return c.body(null, 202);
   };
-  app.post('/ap/inbox', receive);
-  app.post('/ap/users/:userId/inbox', receive);
+  // Activities are a few kilobytes; refuse anything huge before reading it into memory.
+  // The rest of the body is left unread, so the connection cannot be reused: close it.
+  const limit = bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json({ error: 'Payload too large' }, 413, { connection: 'close' }) });
+  app.post('/ap/inbox', limit, receive);
+  app.post('/ap/users/:userId/inbox', limit, receive);
   return app;
 }

@@ -11,7 +11,7 @@ import { checkToken, readParams } from './auth.ts';
 import type { ThreadsContext } from './context.ts';
 import { GraphError, invalidParameter } from './errors.ts';
 import { consentPage, errorPage, loginPage } from './oauth-pages.ts';
-import { ALL_SCOPES, type Token } from './store.ts';
+import { ALL_SCOPES, dropStale, type Token } from './store.ts';
 
 const HOUR = 3600_000;
 /** What Meta answers in expires_in for a long-lived token; the token lives exactly that long here. */
@@ -97,6 +97,7 @@ export function oauthRoutes(ctx: ThreadsContext): Hono {
     const user = store.usersByName.get((form.username ?? '').replace(/^@/, '').toLowerCase());
     if (!user || user.password !== form.password) return c.html(loginPage(params, APP_NAME, 'The username or password is incorrect.'), 401);
     const session = secretToken(24);
+    dropStale(sessions, store.clock.now(), HOUR);
     sessions.set(session, {
       userId: user.id,
       redirectUri: params.redirect_uri as string,
@@ -117,6 +118,8 @@ export function oauthRoutes(ctx: ThreadsContext): Hono {
     const target = new URL(session.redirectUri);
     if (form.decision === 'allow') {
       const code = secretToken(32);
+      // Codes live an hour; a used or expired one answers the same 36007 as an unknown one after that.
+      dropStale(store.codes, store.clock.now(), HOUR);
       store.codes.set(code, {
         code,
         userId: session.userId,

@@ -81,13 +81,15 @@ export function federatePost(ctx: ThreadsContext, post: Post, author: User): voi
 export function unfederatePost(ctx: ThreadsContext, post: Post, author: User): void {
   if (!post.federated) return;
   post.federated = false;
+  // Also whoever followed since it went out: they may have fetched the Note since.
+  const inboxes = [...new Set([...post.deliveredTo, ...inboxesForPost(ctx, post, author)])];
   const actor = actorIdOf(ctx, author.id);
   const noteId = noteIdOf(ctx, author.id, post.id);
   if (post.repostOfId !== undefined) {
     const original = ctx.store.posts.get(post.repostOfId);
     const object = original ? apIdOfPost(ctx, original) : undefined;
     if (object === undefined) return;
-    send(ctx, post.deliveredTo, {
+    send(ctx, inboxes, {
       id: ctx.nextActivityId(),
       type: 'Undo',
       actor,
@@ -96,7 +98,7 @@ export function unfederatePost(ctx: ThreadsContext, post: Post, author: User): v
     return;
   }
   const tombstone = { id: noteId, type: 'Tombstone' };
-  send(ctx, post.deliveredTo, { id: ctx.nextActivityId(), type: 'Delete', actor, object: tombstone });
+  send(ctx, inboxes, { id: ctx.nextActivityId(), type: 'Delete', actor, object: tombstone });
 }
 
 export function acceptFollow(ctx: ThreadsContext, user: User, follow: ActivityInput & { type: 'Follow' }, inbox: string): void {

@@ -43,11 +43,17 @@ export function parsePaging(params: Record<string, string | undefined>, maxLimit
     if (!/^\d+$/.test(params.limit)) throw invalidParameter('The parameter limit must be a number');
     limit = Math.min(maxLimit, Math.max(1, Number(params.limit)));
   }
+  // Meta: "both before and after parameters cannot be passed at the same time".
+  if (params.after && params.before) throw invalidParameter('Both before and after parameters cannot be passed at the same time');
   const window: Window = {};
   const after = params.after ? decodeCursor(params.after, 'after') : undefined;
-  const before = !after && params.before ? decodeCursor(params.before, 'before') : undefined;
-  const untilId = params.until === undefined ? undefined : idAt(parseTime(params.until, 'until') + 1000);
-  const sinceId = params.since === undefined ? undefined : idAt(parseTime(params.since, 'since'));
+  const before = params.before ? decodeCursor(params.before, 'before') : undefined;
+  const untilMs = params.until === undefined ? undefined : parseTime(params.until, 'until');
+  const sinceMs = params.since === undefined ? undefined : parseTime(params.since, 'since');
+  // Meta: since "must be less than the until parameter"; an empty window is a client bug, not an empty page.
+  if (untilMs !== undefined && sinceMs !== undefined && sinceMs >= untilMs) throw invalidParameter('The parameter since must be less than the parameter until');
+  const untilId = untilMs === undefined ? undefined : idAt(untilMs + 1000);
+  const sinceId = sinceMs === undefined ? undefined : idAt(sinceMs);
   if (after !== undefined) window.below = after;
   if (before !== undefined) window.above = before;
   if (untilId !== undefined && (window.below === undefined || BigInt(untilId) < BigInt(window.below))) window.below = untilId;
@@ -76,9 +82,18 @@ export function pageOf<T>(
   render: (id: string) => T,
 ): Page<T> {
   const { ids, moreOlder, moreNewer } = pageIds(lists, paging.window, paging.limit, accept);
+  return envelope(requestUrl, ids, render, moreOlder, paging.window.above === undefined ? paging.hadAfter : moreNewer);
+}
+
+/** `{data, paging}` for a page of ids; `next` / `previous` only when there is such a page. */
+function envelope<T>(requestUrl: string, ids: readonly string[], render: (id: string) => T, hasNext: boolean, hasPrevious: boolean): Page<T> {
   const first = ids[0];
   const last = ids[ids.length - 1];
   if (first === undefined || last === undefined) return { data: [] };
+  return withCursors(requestUrl, ids.map(render), { before: encodeCursor(first), after: encodeCursor(last) }, hasNext, hasPrevious);
+}
+
+function withCursors<T>(requestUrl: string, data: T[], cursors: { before: string; after: string }, hasNext: boolean, hasPrevious: boolean): Page<T> {
   const link = (set: 'after' | 'before', cursor: string): string => {
     const url = new URL(requestUrl);
     url.searchParams.delete('after');
@@ -86,15 +101,36 @@ export function pageOf<T>(
     url.searchParams.set(set, cursor);
     return url.toString();
   };
-  const cursors = { before: encodeCursor(first), after: encodeCursor(last) };
   return {
-    data: ids.map(render),
+    data,
     paging: {
       cursors,
-      ...(moreOlder ? { next: link('after', cursors.after) } : {}),
-      ...((paging.window.above === undefined ? paging.hadAfter : moreNewer) ? { previous: link('before', cursors.before) } : {}),
+      ...(hasNext ? { next: link('after', cursors.after) } : {}),
+      ...(hasPrevious ? { previous: link('before', cursors.before) } : {}),
     },
   };
+}
+
+const encodeOffset = (n: number): string => Buffer.from(`offset:${n}`).toString('base64url');
+
+function decodeOffset(cursor: string, name: string): number {
+  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw invalidParameter(`The parameter ${name} is not a valid cursor`);
+  return Number(match[1]);
+}
+
+/**
+ * The same envelope over a list that is not ordered by id (likes, followers): cursors are
+ * positions in it, with `limit`, `after` and `before` checked like everywhere else.
+ */
+export function pageOfList<T>(requestUrl: string, items: readonly T[], params: Record<string, string | undefined>): Page<T> {
+  const { limit } = parsePaging({ limit: params.limit });
+  if (params.after && params.before) throw invalidParameter('Both before and after parameters cannot be passed at the same time');
+  let start = params.after ? decodeOffset(params.after, 'after') : 0;
+  if (params.before) start = Math.max(0, decodeOffset(params.before, 'before') - limit);
+  const end = Math.min(items.length, start + limit, params.before ? decodeOffset(params.before, 'before') : Infinity);
+  if (start >= end) return { data: [] };
+  return withCursors(requestUrl, items.slice(start, end), { before: encodeOffset(start), after: encodeOffset(end) }, end < items.length, start > 0);
 }
 
 /** The same envelope for an edge listed oldest first (`reverse=false` on replies). */
@@ -120,24 +156,5 @@ export function pageOldestFirst<T>(
   } else {
     end = Math.min(all.length, start + paging.limit);
   }
-  const ids = all.slice(start, end);
-  const first = ids[0];
-  const last = ids[ids.length - 1];
-  if (first === undefined || last === undefined) return { data: [] };
-  const link = (set: 'after' | 'before', cursor: string): string => {
-    const url = new URL(requestUrl);
-    url.searchParams.delete('after');
-    url.searchParams.delete('before');
-    url.searchParams.set(set, cursor);
-    return url.toString();
-  };
-  const cursors = { before: encodeCursor(first), after: encodeCursor(last) };
-  return {
-    data: ids.map(render),
-    paging: {
-      cursors,
-      ...(end < all.length ? { next: link('after', cursors.after) } : {}),
-      ...(start > 0 ? { previous: link('before', cursors.before) } : {}),
-    },
-  };
+  return envelope(requestUrl, all.slice(start, end), render, end < all.length, start > 0);
 }

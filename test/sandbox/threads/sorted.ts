@@ -64,6 +64,24 @@ export interface PageOfIds {
 }
 
 /**
+ * One step of a k-way merge: the smallest id under the cursors `pos` when walking up (`step` 1),
+ * the largest when walking down (-1); that list's cursor moves on.
+ */
+function takeNext(lists: readonly (readonly string[])[], pos: number[], step: 1 | -1): string | undefined {
+  let best = -1;
+  let bestId: string | undefined;
+  for (let i = 0; i < lists.length; i += 1) {
+    const candidate = (lists[i] as readonly string[])[pos[i] as number];
+    if (candidate !== undefined && (bestId === undefined || compareIds(candidate, bestId) * step < 0)) {
+      best = i;
+      bestId = candidate;
+    }
+  }
+  if (best >= 0) pos[best] = (pos[best] as number) + step;
+  return bestId;
+}
+
+/**
  * Up to `limit` ids from the merged lists, newest first. With `above` set (paging backwards) the
  * ids are the `limit` closest above it. `accept` drops ids without counting them.
  */
@@ -78,16 +96,7 @@ export function pageIds(lists: readonly (readonly string[])[], window: Window, l
     const pos = lists.map((list) => lowerBound(list, window.above as string, true));
     const up: string[] = [];
     let more = false;
-    for (;;) {
-      let best = -1;
-      for (let i = 0; i < lists.length; i += 1) {
-        const candidate = (lists[i] as readonly string[])[pos[i] as number];
-        if (candidate === undefined) continue;
-        if (best < 0 || compareIds(candidate, (lists[best] as readonly string[])[pos[best] as number] as string) < 0) best = i;
-      }
-      if (best < 0) break;
-      const id = (lists[best] as readonly string[])[pos[best] as number] as string;
-      pos[best] = (pos[best] as number) + 1;
+    for (let id = takeNext(lists, pos, 1); id !== undefined; id = takeNext(lists, pos, 1)) {
       if (!inRange(id)) {
         if (window.below !== undefined && compareIds(id, window.below) >= 0) break;
         continue;
@@ -104,16 +113,7 @@ export function pageIds(lists: readonly (readonly string[])[], window: Window, l
   const pos = lists.map((list) => (window.below === undefined ? list.length : lowerBound(list, window.below)) - 1);
   const down: string[] = [];
   let more = false;
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < lists.length; i += 1) {
-      const candidate = (lists[i] as readonly string[])[pos[i] as number];
-      if (candidate === undefined) continue;
-      if (best < 0 || compareIds(candidate, (lists[best] as readonly string[])[pos[best] as number] as string) > 0) best = i;
-    }
-    if (best < 0) break;
-    const id = (lists[best] as readonly string[])[pos[best] as number] as string;
-    pos[best] = (pos[best] as number) - 1;
+  for (let id = takeNext(lists, pos, -1); id !== undefined; id = takeNext(lists, pos, -1)) {
     if (window.floor !== undefined && compareIds(id, window.floor) < 0) break;
     if (!accept(id)) continue;
     if (down.length === limit) {

@@ -86,7 +86,8 @@ export interface Post {
   /** The inboxes its Create (or Announce) went to; Delete goes to the same ones. */
   deliveredTo: string[];
   deleted: boolean;
-  hideStatus: 'NOT_HUSHED' | 'HIDDEN';
+  /** Set on top-level replies only; nested replies follow theirs (see topLevelReplyOf). */
+  hideStatus: 'NOT_HUSHED' | 'HIDDEN' | 'UNHUSHED';
 }
 
 export type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ERROR' | 'EXPIRED';
@@ -110,6 +111,24 @@ export interface Container {
   topicTag?: string;
   pollOptions?: string[];
   publishedId?: string;
+}
+
+const DAY = 24 * 3600_000;
+
+/** A container not published within 24 hours expires (Meta's troubleshooting guide), seen on every read. */
+export function containerStatus(container: Container, now: number): ContainerStatus {
+  return container.status === 'FINISHED' && now - container.createdAt > DAY ? 'EXPIRED' : container.status;
+}
+
+/**
+ * Drop the oldest entries of an insertion-ordered map once they are older than `maxAgeMs`, so
+ * containers, codes and login sessions nobody comes back for do not pile up forever.
+ */
+export function dropStale<V extends { createdAt: number }>(map: Map<string, V>, now: number, maxAgeMs: number): void {
+  for (const [key, value] of map) {
+    if (now - value.createdAt <= maxAgeMs) return;
+    map.delete(key);
+  }
 }
 
 export interface Token {
@@ -249,6 +268,19 @@ export function createStore(clock: SandboxClock): Store {
     },
   };
   return store;
+}
+
+/** The posts `post` answers, nearest first, ending with the root (empty for a root post). */
+export function ancestorsOf(store: Store, post: Post): Post[] {
+  const out: Post[] = [];
+  for (let parent = post.replyToId === undefined ? undefined : store.posts.get(post.replyToId); parent; parent = parent.replyToId === undefined ? undefined : store.posts.get(parent.replyToId)) out.push(parent);
+  return out;
+}
+
+/** The reply directly under the root that `reply` descends from (itself when it is one). */
+export function topLevelReplyOf(store: Store, reply: Post): Post {
+  const ancestors = ancestorsOf(store, reply);
+  return ancestors.length < 2 ? reply : (ancestors[ancestors.length - 2] as Post);
 }
 
 /** `@name` mentions in a post's text (Threads usernames: letters, digits, `.` and `_`). */
