@@ -4,7 +4,7 @@ import { compose } from './compose.ts';
 import { fetchObject, findOrFetchStatus, resolveHandle } from './federation-in.ts';
 import { favourite, follow, reblog } from './interactions.ts';
 import { acctOf, newAccountRecord, type AccountRecord, type StatusRecord } from './model.ts';
-import { issueToken } from './oauth-core.ts';
+import { issueToken, revokeToken } from './oauth-core.ts';
 import { editStatus, removeStatus } from './statuses.ts';
 import { renderText } from './text.ts';
 import { entitiesFor } from './visibility.ts';
@@ -127,7 +127,7 @@ export function createAdmin(ctx: Ctx): MastodonAdmin {
     },
     revokeToken(token) {
       const record = store.tokens.get(token);
-      if (record) record.revoked = true;
+      if (record) revokeToken(ctx, record);
     },
     streamSubscriptions: () => ctx.streams.subscriptions(),
     stats() {

@@ -18,25 +18,43 @@ export interface Env {
 export type App = Hono<Env>;
 export type C = Context<Env>;
 
+/** Keys that would reach Object.prototype through `node[key]`; Rails has no such hazard. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Rails' nested parameter rules: `a[b]=1` is a hash, `a[]=1` an array, and `a[][b]=1` an array
+ * of hashes where a repeated `b` starts the next hash (`media_attributes[][id]=…`).
+ */
 function setNested(target: Params, key: string, value: unknown): void {
   const parts = key.replace(/\]/g, '').split('[');
+  if (parts.some((part) => UNSAFE_KEYS.has(part))) return;
   let node: Record<string, unknown> = target;
-  parts.forEach((part, i) => {
+  for (let i = 0; i < parts.length; i += 1) {
+    const part = parts[i] as string;
     const last = i === parts.length - 1;
-    const nextIsArray = parts[i + 1] === '';
-    if (part === '') return;
     if (last) {
       node[part] = value;
-    } else if (nextIsArray && i + 1 === parts.length - 1) {
-      const existing = node[part];
-      node[part] = Array.isArray(existing) ? [...(existing as unknown[]), value] : [value];
-    } else {
-      const existing = node[part];
-      const child = typeof existing === 'object' && existing !== null && !Array.isArray(existing) ? (existing as Record<string, unknown>) : {};
-      node[part] = child;
-      node = child;
+      return;
     }
-  });
+    if (parts[i + 1] === '') {
+      const list = Array.isArray(node[part]) ? (node[part] as unknown[]) : (node[part] = []);
+      if (i + 2 === parts.length) {
+        list.push(value);
+        return;
+      }
+      const field = parts[i + 2] as string;
+      const tail = list[list.length - 1];
+      const open = typeof tail === 'object' && tail !== null && !Array.isArray(tail) && !(field in tail) ? (tail as Record<string, unknown>) : undefined;
+      node = open ?? {};
+      if (open === undefined) list.push(node);
+      i += 1;
+      continue;
+    }
+    const existing = node[part];
+    const child = typeof existing === 'object' && existing !== null && !Array.isArray(existing) && !(existing instanceof File) ? (existing as Record<string, unknown>) : {};
+    node[part] = child;
+    node = child;
+  }
 }
 
 /** Query string plus body, merged the way Rails' `params` does. Cached per request. */
@@ -51,11 +69,14 @@ export async function params(c: C): Promise<Params> {
     if (type.includes('application/json')) {
       let body: unknown;
       try {
-        body = await c.req.json();
+        // Rails reads an empty JSON body as no parameters rather than as an error.
+        const text = await c.req.text();
+        body = text.trim() === '' ? {} : JSON.parse(text);
       } catch {
         throw new ApiError(400, 'Error occurred while parsing request parameters.');
       }
-      if (typeof body === 'object' && body !== null && !Array.isArray(body)) Object.assign(out, body);
+      if (typeof body === 'object' && body !== null && !Array.isArray(body))
+        for (const [key, value] of Object.entries(body)) if (!UNSAFE_KEYS.has(key)) out[key] = value;
     } else if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
       let form: FormData;
       try {
@@ -154,7 +175,17 @@ export function requireUser(ctx: Ctx, c: C, scope: string): AccountRecord {
   return account;
 }
 
-/** The signed-in account if there is one (public endpoints). */
-export function viewerOf(c: C): string | null {
+/**
+ * Public endpoints (`authorize_if_got_token!`): anyone may call them, but a token that is sent
+ * must carry the scope. Returns the signed-in account, if any.
+ */
+export function viewerOf(c: C, scope: string): string | null {
+  if (c.get('token')) requireToken(c, scope);
   return c.get('token')?.accountId ?? null;
+}
+
+/** Rails' truthy_param?: ActiveModel's boolean cast of a query parameter. */
+export function truthy(c: C, name: string): boolean {
+  const v = c.req.query(name);
+  return v !== undefined && !['', '0', 'f', 'false', 'off', 'F', 'FALSE', 'OFF'].includes(v);
 }

@@ -2,7 +2,7 @@
  * Posting as a local account (POST /api/v1/statuses and the admin's createStatus): validation
  * with Mastodon's messages and limits, polls, media, then the shared insert path.
  */
-import { ApiError, notFound, type Ctx } from './context.ts';
+import { ApiError, type Ctx } from './context.ts';
 import type { PollRecord, StatusRecord, Visibility } from './model.ts';
 import { insertStatus, newStatusRecord, requireText } from './statuses.ts';
 import { countCharacters } from './text.ts';
@@ -46,7 +46,8 @@ export function compose(ctx: Ctx, accountId: string, input: ComposeInput): Statu
   let parentId: string | null = null;
   if (input.inReplyToId) {
     const parent = store.statuses.get(input.inReplyToId);
-    if (!parent || !canSee(store, parent, accountId) || parent.reblogOfId !== null) throw notFound();
+    // Api::V1::StatusesController#set_thread: its own message, still a 404.
+    if (!parent || !canSee(store, parent, accountId) || parent.reblogOfId !== null) throw new ApiError(404, 'The post you are trying to reply to does not appear to exist.');
     parentId = parent.id;
   }
   const poll = input.poll ? validatePoll(input.poll, input.trusted === true) : undefined;
@@ -56,7 +57,8 @@ export function compose(ctx: Ctx, accountId: string, input: ComposeInput): Statu
     ...entities,
     text: input.text,
     spoilerText: input.spoilerText ?? '',
-    sensitive: input.sensitive ?? (input.spoilerText ?? '') !== '',
+    // PostStatusService: a content warning always makes the post sensitive.
+    sensitive: (input.sensitive ?? false) || (input.spoilerText ?? '') !== '',
     visibility: input.visibility ?? 'public',
     language: input.language ?? 'en',
     inReplyToId: parentId,
@@ -66,27 +68,29 @@ export function compose(ctx: Ctx, accountId: string, input: ComposeInput): Statu
     createdAt,
     ...(input.application === undefined ? {} : { application: input.application }),
   });
-  if (poll) {
-    const pollId = store.ids.next(createdAt);
-    const record: PollRecord = {
-      id: pollId,
-      statusId: status.id,
-      options: poll.options,
-      votes: poll.options.map(() => 0),
-      multiple: poll.multiple ?? false,
-      expiresAt: createdAt + poll.expiresIn * 1000,
-      voters: new Map(),
-      notified: false,
-    };
-    store.polls.set(pollId, record);
-    queuePoll(ctx, record);
-    status.pollId = pollId;
-  }
+  if (poll) status.pollId = createPoll(ctx, status.id, poll, createdAt).id;
   insertStatus(ctx, status);
   return status;
 }
 
-function validatePoll(poll: NonNullable<ComposeInput['poll']>, trusted: boolean): NonNullable<ComposeInput['poll']> {
+/** A new poll for a status (posting, or an edit that changed the poll), queued to close. */
+export function createPoll(ctx: Ctx, statusId: string, poll: NonNullable<ComposeInput['poll']>, createdAt: number): PollRecord {
+  const record: PollRecord = {
+    id: ctx.store.ids.next(createdAt),
+    statusId,
+    options: poll.options,
+    votes: poll.options.map(() => 0),
+    multiple: poll.multiple ?? false,
+    expiresAt: createdAt + poll.expiresIn * 1000,
+    voters: new Map(),
+    notified: false,
+  };
+  ctx.store.polls.set(record.id, record);
+  queuePoll(ctx, record);
+  return record;
+}
+
+export function validatePoll(poll: NonNullable<ComposeInput['poll']>, trusted: boolean): NonNullable<ComposeInput['poll']> {
   const { maxOptions, maxCharactersPerOption, minExpiration, maxExpiration } = LIMITS.poll;
   if (poll.options.length < 2) throw new ApiError(422, 'Validation failed: Poll must have at least 2 options');
   if (poll.options.length > maxOptions) throw new ApiError(422, `Validation failed: Poll cannot contain more than ${maxOptions} options`);

@@ -7,8 +7,10 @@ export interface StreamHub {
   toUser(accountId: string, event: 'update' | 'status.update' | 'notification', payload: () => unknown): void;
   /** A new or edited public status on public, public:local/remote and hashtag streams. */
   toPublic(status: StatusRecord, event: 'update' | 'status.update'): void;
-  /** A deleted status: every connection that may have shown it. */
-  deleted(statusId: string): void;
+  /** A deleted status: the user streams of the homes it was in, and the public/hashtag streams that carried it. */
+  deleted(status: StatusRecord, homeOwners: string[]): void;
+  /** A revoked token: its connections close, as Mastodon's `kill` event does. */
+  revoked(token: string): void;
   subscriptions(): string[];
   close(): void;
 }

@@ -51,14 +51,17 @@ export function reblog(ctx: Ctx, accountId: string, target: StatusRecord, option
   const original = target.reblogOfId === null ? target : (store.statuses.get(target.reblogOfId) ?? target);
   const existing = original.reblogs.get(accountId);
   if (existing !== undefined) return store.statuses.get(existing) as StatusRecord;
-  if (original.visibility === 'private' || original.visibility === 'direct') throw notAllowed();
+  // StatusPolicy#reblog?: never a direct post; a followers-only one only by its author, and
+  // ReblogService then keeps the boost followers-only too.
+  if (original.visibility === 'direct' || (original.visibility === 'private' && original.accountId !== accountId)) throw notAllowed();
+  const visibility = original.visibility === 'private' ? 'private' : (options.visibility ?? 'public');
   const record = newStatusRecord(ctx, {
     accountId,
     content: '',
     text: '',
     spoilerText: '',
     sensitive: false,
-    visibility: options.visibility ?? 'public',
+    visibility,
     language: null,
     inReplyToId: null,
     reblogOfId: original.id,

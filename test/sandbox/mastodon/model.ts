@@ -1,6 +1,6 @@
 /**
  * The server's in-memory state: plain records indexed by id, plus the sorted timelines that
- * make paging cheap. Everything that changes state goes through actions.ts.
+ * make paging cheap. Statuses change through statuses.ts, interactions through interactions.ts.
  */
 import type { SandboxClock } from '../core/clock.ts';
 import { snowflakeIds } from '../core/ids.ts';
@@ -178,8 +178,8 @@ export interface Store {
   tokens: Map<string, TokenRecord>;
   markers: Map<string, Map<string, MarkerRecord>>;
   customEmojis: Map<string, { shortcode: string; url: string }>;
-  /** `${accountId}:${key}` → status id (Idempotency-Key). */
-  idempotency: Map<string, string>;
+  /** `${accountId}:${key}` → the status an Idempotency-Key made, and when (kept an hour). */
+  idempotency: Map<string, { statusId: string; at: number }>;
   /** Remote Like / Announce activity ids → what they created, for Undo. */
   remoteActivities: Map<string, { kind: 'like' | 'announce'; accountId: string; statusId: string }>;
   /** Open polls by expiry time, soonest first, so ended polls are found without a scan. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { secretToken } from '../core/random.ts';
+import type { Ctx } from './context.ts';
 import type { AppRecord, Store, TokenRecord } from './model.ts';
 
 export const OOB = 'urn:ietf:wg:oauth:2.0:oob';
@@ -18,13 +19,17 @@ export const SCOPES_SUPPORTED = ['read', 'write', 'follow', 'push', 'profile', .
 
 export function parseScopes(value: string | undefined, fallback: string[]): string[] | undefined {
   if (value === undefined || value.trim() === '') return fallback;
-  const scopes = [...new Set(value.split(/[\s+,]+/).filter(Boolean))];
+  // Doorkeeper splits on spaces only ("read,write" is one unknown scope); `+` is a space once URL-decoded.
+  const scopes = [...new Set(value.split(/\s+/).filter(Boolean))];
   return scopes.every((s) => SCOPES_SUPPORTED.includes(s)) ? scopes : undefined;
 }
 
-/** Is every requested scope covered by the app's registered scopes? */
+/**
+ * Is every requested scope one the app registered? Doorkeeper compares the names literally, so
+ * an app registered for `read` cannot ask for `read:statuses`.
+ */
 export function scopesWithin(requested: string[], registered: string[]): boolean {
-  return requested.every((s) => registered.includes(s) || registered.includes(s.split(':')[0] ?? ''));
+  return requested.every((s) => registered.includes(s));
 }
 
 export function validRedirectUri(uri: string): boolean {
@@ -37,7 +42,8 @@ export function validRedirectUri(uri: string): boolean {
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+/** Doorkeeper's loopback test is IPAddr#loopback?: literal 127.0.0.0/8 or ::1, never the name localhost. */
+const isLoopback = (hostname: string): boolean => hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 
 export function redirectAllowed(registered: string[], given: string): boolean {
   if (registered.includes(given)) return true;
@@ -47,7 +53,7 @@ export function redirectAllowed(registered: string[], given: string): boolean {
   } catch {
     return false;
   }
-  if (url.protocol !== 'http:' || !LOOPBACK.has(url.hostname)) return false;
+  if (url.protocol !== 'http:' || !isLoopback(url.hostname)) return false;
   return registered.some((r) => {
     try {
       const reg = new URL(r);
@@ -74,6 +80,33 @@ export interface OAuthState {
   sessions: Map<string, { accountId: string; csrf: string }>;
 }
 
+/** Sign-ins kept at once; the oldest session is forgotten first, like an expired cookie. */
+const MAX_SESSIONS = 1000;
+
+export function addSession(oauth: OAuthState, id: string, session: { accountId: string; csrf: string }): void {
+  oauth.sessions.set(id, session);
+  for (const old of oauth.sessions.keys()) {
+    if (oauth.sessions.size <= MAX_SESSIONS) break;
+    oauth.sessions.delete(old);
+  }
+}
+
+/** Keep a new authorization code, dropping the ones that have expired (codes are issued in time order). */
+export function addCode(oauth: OAuthState, code: string, record: CodeRecord, now: number): void {
+  for (const [old, entry] of oauth.codes) {
+    if (entry.expiresAt > now) break;
+    oauth.codes.delete(old);
+  }
+  oauth.codes.set(code, record);
+}
+
+/** Doorkeeper's matching_token?: a live token of this app and user with exactly these scopes. */
+export function hasMatchingToken(store: Store, appId: string, accountId: string, scopes: string[]): boolean {
+  for (const token of store.tokens.values())
+    if (!token.revoked && token.appId === appId && token.accountId === accountId && token.scopes.length === scopes.length && scopes.every((s) => token.scopes.includes(s))) return true;
+  return false;
+}
+
 export function createOAuthState(): OAuthState {
   return { codes: new Map(), sessions: new Map() };
 }
@@ -86,6 +119,12 @@ export function issueToken(store: Store, appId: string | null, accountId: string
   const record: TokenRecord = { token: secretToken(32), appId, accountId, scopes, createdAt: store.clock.now(), revoked: false };
   store.tokens.set(record.token, record);
   return record;
+}
+
+/** Revoke a token (POST /oauth/revoke, the admin): the API refuses it and its streams close. */
+export function revokeToken(ctx: Ctx, record: TokenRecord): void {
+  record.revoked = true;
+  ctx.streams.revoked(record.token);
 }
 
 export function tokenJson(record: TokenRecord): Record<string, unknown> {

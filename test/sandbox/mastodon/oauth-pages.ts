@@ -9,8 +9,8 @@ import { html, page } from '../core/html.ts';
 import { secretToken } from '../core/random.ts';
 import type { Ctx } from './context.ts';
 import type { AppRecord } from './model.ts';
-import { params, str, type App, type C, type Params } from './api-support.ts';
-import { CODE_TTL_MS, findApp, OOB, parseScopes, redirectAllowed, scopesWithin, type OAuthState } from './oauth-core.ts';
+import { params, str, truthy, type App, type C, type Params } from './api-support.ts';
+import { addCode, addSession, CODE_TTL_MS, findApp, hasMatchingToken, OOB, parseScopes, redirectAllowed, scopesWithin, type OAuthState } from './oauth-core.ts';
 
 const COOKIE = '_mastodon_session';
 const FIELDS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
@@ -105,12 +105,26 @@ ${hidden(checked.fields)}
       ),
     );
 
+  /** Issue a code and send the browser back to the app (or show the code, for oob). */
+  const grant = (c: C, checked: Checked, accountId: string): Response => {
+    const code = secretToken(32);
+    const now = store.clock.now();
+    addCode(oauth, code, { appId: checked.app.id, accountId, redirectUri: checked.redirectUri, scopes: checked.scopes, challenge: checked.challenge, expiresAt: now + CODE_TTL_MS, used: false }, now);
+    if (checked.redirectUri === OOB)
+      return c.html(page(brand, 'Authorization code', html`<h1>Authorization code</h1><p>Copy this code and paste it into the application.</p><code class="code">${code}</code>`));
+    return c.redirect(withQuery(checked.redirectUri, { code, state: checked.state }), 302);
+  };
+
   app.get('/oauth/authorize', async (c) => {
     const outcome = check(await params(c));
     if ('page' in outcome) return errorPage(c, outcome.page);
     if ('redirect' in outcome) return c.redirect(outcome.redirect, 302);
     const s = session(c);
-    if (!s || c.req.query('force_login') === 'true') return loginPage(c, outcome.ok.fields);
+    const forceLogin = truthy(c, 'force_login');
+    if (!s || forceLogin) return loginPage(c, outcome.ok.fields);
+    // Oauth::AuthorizationsController#render_success: a user who already holds a live token of
+    // this app with these scopes is sent straight back, without the consent page.
+    if (hasMatchingToken(store, outcome.ok.app.id, s.accountId, outcome.ok.scopes)) return grant(c, outcome.ok, s.accountId);
     return consentPage(c, outcome.ok, s.csrf, store.accounts.get(s.accountId)?.username ?? '');
   });
 
@@ -126,7 +140,7 @@ ${hidden(checked.fields)}
     if (!account || account.domain !== null || account.password === '' || account.password !== str(p, 'password'))
       return loginPage(c, outcome.ok.fields, 'Invalid username or password.');
     const sessionId = secretToken(24);
-    oauth.sessions.set(sessionId, { accountId: account.id, csrf: secretToken(24) });
+    addSession(oauth, sessionId, { accountId: account.id, csrf: secretToken(24) });
     setCookie(c, COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'Lax' });
     ctx.log(`[mastodon] @${account.username} signed in`);
     return c.redirect(`/oauth/authorize?${new URLSearchParams(outcome.ok.fields).toString()}`, 303);
@@ -146,18 +160,6 @@ ${hidden(checked.fields)}
       if (redirectUri === OOB) return c.html(page(brand, 'Denied', html`<h1>Authorization denied</h1><p>${description}</p>`));
       return c.redirect(withQuery(redirectUri, { error: 'access_denied', error_description: description, state }), 302);
     }
-    const code = secretToken(32);
-    oauth.codes.set(code, {
-      appId: outcome.ok.app.id,
-      accountId: s.accountId,
-      redirectUri,
-      scopes: outcome.ok.scopes,
-      challenge: outcome.ok.challenge,
-      expiresAt: store.clock.now() + CODE_TTL_MS,
-      used: false,
-    });
-    if (redirectUri === OOB)
-      return c.html(page(brand, 'Authorization code', html`<h1>Authorization code</h1><p>Copy this code and paste it into the application.</p><code class="code">${code}</code>`));
-    return c.redirect(withQuery(redirectUri, { code, state }), 302);
+    return grant(c, outcome.ok, s.accountId);
   });
 }

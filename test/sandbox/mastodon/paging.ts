@@ -6,18 +6,44 @@
 import type { PageQuery } from './sorted-ids.ts';
 import type { C } from './api-support.ts';
 
-export function pageQuery(c: C, defaultLimit = 20, maxLimit = 40): PageQuery {
-  const q = (name: string): string | undefined => {
-    const v = c.req.query(name);
-    return v === undefined || v === '' ? undefined : v;
+/**
+ * An id parameter as Rails casts it for a bigint column: the leading digits ("12abc" → 12,
+ * "abc" → 0), without leading zeros so ids still compare by length.
+ */
+function idParam(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const digits = /^\s*\+?(\d+)/.exec(value)?.[1] ?? '0';
+  return digits.replace(/^0+(?=\d)/, '');
+}
+
+/** Api::BaseController#limit_param: `[limit.to_i.abs, max].min`, so "abc" and 0 give an empty page. */
+export function limitParam(raw: string | undefined, defaultLimit: number, maxLimit: number): number {
+  if (raw === undefined) return defaultLimit;
+  const n = Math.abs(Number.parseInt(/^\s*[-+]?\d+/.exec(raw)?.[0] ?? '0', 10));
+  return Math.min(Number.isFinite(n) ? n : 0, maxLimit);
+}
+
+export function pageQuery(c: C, defaultLimit = 20, maxLimit = defaultLimit * 2): PageQuery {
+  return {
+    maxId: idParam(c.req.query('max_id')),
+    sinceId: idParam(c.req.query('since_id')),
+    minId: idParam(c.req.query('min_id')),
+    limit: limitParam(c.req.query('limit'), defaultLimit, maxLimit),
   };
-  const raw = Number.parseInt(q('limit') ?? '', 10);
-  const limit = Number.isFinite(raw) && raw > 0 ? Math.min(raw, maxLimit) : defaultLimit;
-  return { maxId: q('max_id'), sinceId: q('since_id'), minId: q('min_id'), limit };
+}
+
+export interface LinkOptions {
+  /**
+   * Account lists and account statuses only offer `next` when the page came back full
+   * (`records_continue?`); timelines and notifications always do.
+   */
+  fullPageLimit?: number;
+  /** favourited_by / reblogged_by link `prev` with since_id; everything else with min_id. */
+  prevParam?: 'min_id' | 'since_id';
 }
 
 /** Set the Link header for a page whose items have these paging ids, newest first. */
-export function setLink(c: C, origin: string, pageIds: string[]): void {
+export function setLink(c: C, origin: string, pageIds: string[], options: LinkOptions = {}): void {
   if (pageIds.length === 0) return;
   const url = new URL(c.req.url);
   const base = new URLSearchParams();
@@ -29,5 +55,7 @@ export function setLink(c: C, origin: string, pageIds: string[]): void {
   };
   const newest = pageIds[0] as string;
   const oldest = pageIds[pageIds.length - 1] as string;
-  c.header('Link', `<${make('max_id', oldest)}>; rel="next", <${make('min_id', newest)}>; rel="prev"`);
+  const prev = `<${make(options.prevParam ?? 'min_id', newest)}>; rel="prev"`;
+  const hasNext = options.fullPageLimit === undefined || pageIds.length >= options.fullPageLimit;
+  c.header('Link', hasNext ? `<${make('max_id', oldest)}>; rel="next", ${prev}` : prev);
 }

@@ -3,7 +3,7 @@ import { ApiError, notFound, type Ctx } from './context.ts';
 import { accountJson, credentialAccountJson, relationshipJson, statusJson } from './entities.ts';
 import { follow, unfollow } from './interactions.ts';
 import type { AccountRecord } from './model.ts';
-import { bool, params, requireToken, requireUser, str, strArray, viewerOf, type App, type C } from './api-support.ts';
+import { bool, params, requireUser, str, strArray, truthy, viewerOf, type App, type C } from './api-support.ts';
 import { pageQuery, setLink } from './paging.ts';
 import { renderText } from './text.ts';
 import { canSee, findAccountByHandle } from './visibility.ts';
@@ -53,25 +53,28 @@ export function accountRoutes(app: App, ctx: Ctx): void {
   });
 
   app.get('/api/v1/accounts/lookup', (c) => {
+    viewerOf(c, 'read:accounts');
     const acct = c.req.query('acct');
     const account = acct ? findAccountByHandle(store, acct) : undefined;
     if (!account) throw notFound();
     return c.json(accountJson(store, account));
   });
 
-  app.get('/api/v1/accounts/:id', (c) => c.json(accountJson(store, byId(c))));
+  app.get('/api/v1/accounts/:id', (c) => {
+    viewerOf(c, 'read:accounts');
+    return c.json(accountJson(store, byId(c)));
+  });
 
   app.get('/api/v1/accounts/:id/statuses', (c) => {
     const account = byId(c);
-    const viewerId = viewerOf(c);
-    if (c.get('token')) requireToken(c, 'read:statuses');
-    const flag = (name: string): boolean => ['true', '1'].includes(c.req.query(name) ?? '');
-    const excludeReplies = flag('exclude_replies');
-    const excludeReblogs = flag('exclude_reblogs');
-    const onlyMedia = flag('only_media');
+    const viewerId = viewerOf(c, 'read:statuses');
+    const excludeReplies = truthy(c, 'exclude_replies');
+    const excludeReblogs = truthy(c, 'exclude_reblogs');
+    const onlyMedia = truthy(c, 'only_media');
     const tagged = c.req.query('tagged')?.toLowerCase();
-    const timeline = flag('pinned') ? account.pinned : account.statuses;
-    const ids = timeline.page(pageQuery(c), (id) => {
+    const timeline = truthy(c, 'pinned') ? account.pinned : account.statuses;
+    const query = pageQuery(c);
+    const ids = timeline.page(query, (id) => {
       const s = store.statuses.get(id);
       if (!s || !canSee(store, s, viewerId)) return false;
       if (excludeReplies && s.inReplyToAccountId !== null && s.inReplyToAccountId !== s.accountId) return false;
@@ -79,7 +82,7 @@ export function accountRoutes(app: App, ctx: Ctx): void {
       if (onlyMedia && s.mediaIds.length === 0) return false;
       return tagged === undefined || s.tags.includes(tagged);
     });
-    setLink(c, store.origin, ids);
+    setLink(c, store.origin, ids, { fullPageLimit: query.limit });
     return c.json(ids.map((id) => statusJson(store, store.statuses.get(id)!, viewerId)));
   });
 

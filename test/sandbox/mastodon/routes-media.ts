@@ -26,6 +26,10 @@ function parseFocus(value: string | undefined): { x: number; y: number } {
   return { x: clamp(x), y: clamp(y) };
 }
 
+function checkDescription(description: string | null): void {
+  if (description !== null && [...description].length > 1500) throw new ApiError(422, 'Validation failed: Description is too long (maximum is 1500 characters)');
+}
+
 export function mediaRoutes(app: App, ctx: Ctx): void {
   const { store } = ctx;
 
@@ -40,7 +44,7 @@ export function mediaRoutes(app: App, ctx: Ctx): void {
     const size = pngSize(bytes) ?? { width: 640, height: 480 };
     const id = store.ids.next(store.clock.now());
     const description = str(p, 'description') ?? null;
-    if (description !== null && [...description].length > 1500) throw new ApiError(422, 'Validation failed: Description is too long (maximum is 1500 characters)');
+    checkDescription(description);
     const record: MediaRecord = {
       id,
       accountId: account.id,
@@ -60,10 +64,12 @@ export function mediaRoutes(app: App, ctx: Ctx): void {
   app.post('/api/v2/media', upload);
   app.post('/api/v1/media', upload);
 
+  // MediaController finds only the caller's media not yet attached to a post: alt text of a
+  // posted attachment changes through an edit's media_attributes, not here.
   const ownMedia = (c: C): MediaRecord => {
     const account = requireUser(ctx, c, 'write:media');
     const media = store.media.get(c.req.param('id') ?? '');
-    if (!media || media.accountId !== account.id) throw notFound();
+    if (!media || media.accountId !== account.id || media.statusId !== null) throw notFound();
     return media;
   };
   app.get('/api/v1/media/:id', (c) => c.json(mediaJson(store, ownMedia(c))));
@@ -71,6 +77,7 @@ export function mediaRoutes(app: App, ctx: Ctx): void {
     const media = ownMedia(c);
     const p = await params(c);
     const description = str(p, 'description');
+    checkDescription(description ?? null);
     if (description !== undefined) media.description = description;
     if (str(p, 'focus') !== undefined) media.focus = parseFocus(str(p, 'focus'));
     return c.json(mediaJson(store, media));
@@ -96,7 +103,10 @@ export function mediaRoutes(app: App, ctx: Ctx): void {
     if (!poll || !status || !canSee(store, status, viewerId)) throw notFound();
     return { poll, status };
   };
-  app.get('/api/v1/polls/:id', (c) => c.json(pollJson(store, pollStatus(c.req.param('id'), viewerOf(c)).poll, viewerOf(c))));
+  app.get('/api/v1/polls/:id', (c) => {
+    const viewerId = viewerOf(c, 'read:statuses');
+    return c.json(pollJson(store, pollStatus(c.req.param('id'), viewerId).poll, viewerId));
+  });
   app.post('/api/v1/polls/:id/votes', async (c) => {
     const account = requireUser(ctx, c, 'write:statuses');
     const { poll, status } = pollStatus(c.req.param('id'), account.id);

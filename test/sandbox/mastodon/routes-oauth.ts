@@ -6,8 +6,8 @@
 import { secretToken } from '../core/random.ts';
 import { ApiError, type Ctx } from './context.ts';
 import type { AppRecord } from './model.ts';
-import { params, requireToken, str, type App, type C, type Params } from './api-support.ts';
-import { appJson, findApp, issueToken, parseScopes, s256, SCOPES_SUPPORTED, scopesWithin, tokenJson, validRedirectUri, type OAuthState } from './oauth-core.ts';
+import { bearer, params, requireToken, str, type App, type C, type Params } from './api-support.ts';
+import { appJson, findApp, issueToken, parseScopes, revokeToken, s256, SCOPES_SUPPORTED, scopesWithin, tokenJson, validRedirectUri, type OAuthState } from './oauth-core.ts';
 
 const INVALID_CLIENT = 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.';
 const INVALID_GRANT = 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
@@ -64,11 +64,12 @@ export function oauthRoutes(app: App, ctx: Ctx, oauth: OAuthState): void {
     const grant = str(p, 'grant_type');
     const client = clientCredentials(c, p);
     const record = findApp(store, client.id);
+    if (grant === undefined) return oauthError(c, 400, 'invalid_request', 'Missing required parameter: grant_type.');
     if (grant !== 'authorization_code' && grant !== 'client_credentials')
       return oauthError(c, 400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
-    if (!record) return oauthError(c, 401, 'invalid_client', INVALID_CLIENT);
+    // Mastodon's apps are confidential clients: the secret is required, with or without PKCE.
+    if (!record || client.secret !== record.clientSecret) return oauthError(c, 401, 'invalid_client', INVALID_CLIENT);
     if (grant === 'client_credentials') {
-      if (client.secret !== record.clientSecret) return oauthError(c, 401, 'invalid_client', INVALID_CLIENT);
       const scopes = parseScopes(str(p, 'scope'), ['read']);
       if (!scopes || !scopesWithin(scopes, record.scopes)) return oauthError(c, 400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
       return c.json(tokenJson(issueToken(store, record.id, null, scopes)));
@@ -76,13 +77,11 @@ export function oauthRoutes(app: App, ctx: Ctx, oauth: OAuthState): void {
     const codeValue = str(p, 'code');
     const verifier = str(p, 'code_verifier');
     const code = codeValue === undefined ? undefined : oauth.codes.get(codeValue);
-    // A confidential client proves itself with its secret; a PKCE exchange may omit it.
-    if (client.secret !== undefined ? client.secret !== record.clientSecret : (code?.challenge ?? null) === null)
-      return oauthError(c, 401, 'invalid_client', INVALID_CLIENT);
-    if (codeValue === undefined) return oauthError(c, 400, 'invalid_request', 'Missing required parameter: code.');
+    const missing = codeValue === undefined ? 'code' : code !== undefined && code.challenge !== null && verifier === undefined ? 'code_verifier' : str(p, 'redirect_uri') === undefined ? 'redirect_uri' : undefined;
+    if (missing !== undefined) return oauthError(c, 400, 'invalid_request', `Missing required parameter: ${missing}.`);
     if (!code || code.used || code.appId !== record.id || code.expiresAt <= store.clock.now() || str(p, 'redirect_uri') !== code.redirectUri)
       return oauthError(c, 400, 'invalid_grant', INVALID_GRANT);
-    if (code.challenge !== null && (verifier === undefined || s256(verifier) !== code.challenge)) return oauthError(c, 400, 'invalid_grant', INVALID_GRANT);
+    if (code.challenge !== null && s256(verifier ?? '') !== code.challenge) return oauthError(c, 400, 'invalid_grant', INVALID_GRANT);
     code.used = true;
     return c.json(tokenJson(issueToken(store, record.id, code.accountId, code.scopes)));
   });
@@ -94,9 +93,21 @@ export function oauthRoutes(app: App, ctx: Ctx, oauth: OAuthState): void {
     if (!record || client.secret !== record.clientSecret) return oauthError(c, 401, 'invalid_client', INVALID_CLIENT);
     const token = store.tokens.get(str(p, 'token') ?? '');
     if (token && token.appId !== record.id) return oauthError(c, 403, 'unauthorized_client', 'You are not authorized to revoke this token');
-    if (token) token.revoked = true;
+    if (token) revokeToken(ctx, token);
     return c.json({});
   });
+
+  // Oauth::UserinfoController: the OpenID-style profile for a token with the `profile` scope.
+  const userinfo = (c: C): Response => {
+    const token = store.tokens.get(bearer(c) ?? '');
+    if (!token || token.revoked) return c.json({ error: 'The access token is invalid' }, 401);
+    if (!token.scopes.includes('profile')) return c.json({ error: 'This action is outside the authorized scopes' }, 403);
+    const account = token.accountId === null ? undefined : store.accounts.get(token.accountId);
+    if (!account) return c.json({ error: 'This method requires an authenticated user' }, 422);
+    return c.json({ iss: `${store.origin}/`, sub: account.url, name: account.displayName, preferred_username: account.username, profile: account.url, picture: account.avatar });
+  };
+  app.get('/oauth/userinfo', userinfo);
+  app.post('/oauth/userinfo', userinfo);
 
   app.get('/.well-known/oauth-authorization-server', (c) =>
     c.json({

@@ -7,7 +7,8 @@ import { ApiError, type Ctx } from './context.ts';
 import { accountJson, statusJson } from './entities.ts';
 import { fetchObject, resolveHandle } from './federation-in.ts';
 import type { AccountRecord, StatusRecord } from './model.ts';
-import { requireToken, viewerOf, type App } from './api-support.ts';
+import { truthy, viewerOf, type App } from './api-support.ts';
+import { limitParam } from './paging.ts';
 import { htmlToText } from './text.ts';
 import { canSee, findAccountByHandle } from './visibility.ts';
 
@@ -15,16 +16,17 @@ export function searchRoutes(app: App, ctx: Ctx): void {
   const { store } = ctx;
 
   app.get('/api/v2/search', async (c) => {
+    const viewerId = viewerOf(c, 'read:search');
+    // Api::V2::SearchController#validate_search_params, in its order and with its messages.
     const q = (c.req.query('q') ?? '').trim();
+    if (q === '') throw new ApiError(400, 'param is missing or the value is empty: q');
     const type = c.req.query('type');
-    const resolve = c.req.query('resolve') === 'true';
-    const rawLimit = Number.parseInt(c.req.query('limit') ?? '', 10);
-    const limit = Number.isFinite(rawLimit) && rawLimit > 0 ? Math.min(rawLimit, 40) : 20;
+    const resolve = truthy(c, 'resolve');
+    const limit = limitParam(c.req.query('limit'), 20, 40);
     const rawOffset = Number.parseInt(c.req.query('offset') ?? '', 10);
     const offset = Number.isFinite(rawOffset) && rawOffset > 0 ? rawOffset : 0;
-    const viewerId = viewerOf(c);
-    if (c.get('token')) requireToken(c, 'read:search');
-    if ((resolve || offset > 0) && viewerId === null) throw new ApiError(401, 'The access token is invalid');
+    if (viewerId === null && c.req.query('offset') !== undefined) throw new ApiError(401, 'Search queries pagination is not supported without authentication');
+    if (viewerId === null && resolve) throw new ApiError(401, 'Search queries that resolve remote resources are not supported without authentication');
     const accounts: AccountRecord[] = [];
     const statuses: StatusRecord[] = [];
     const hashtags: string[] = [];

@@ -1,23 +1,20 @@
 /** Statuses (https://docs.joinmastodon.org/methods/statuses/). */
 import { ApiError, notAllowed, notFound, type Ctx } from './context.ts';
-import { compose, LIMITS } from './compose.ts';
+import { compose } from './compose.ts';
 import { accountJson, iso, mediaJson, statusJson } from './entities.ts';
 import { favourite, reblog, unfavourite, unreblog } from './interactions.ts';
 import type { StatusRecord, Visibility } from './model.ts';
-import { bool, int, obj, params, requireUser, str, strArray, viewerOf, type App, type C, type Params } from './api-support.ts';
+import { bool, params, requireUser, str, strArray, viewerOf, type App, type C } from './api-support.ts';
 import { pageQuery, setLink } from './paging.ts';
-import { editStatus, removeStatus, requireText } from './statuses.ts';
-import { countCharacters } from './text.ts';
-import { canSee, entitiesFor } from './visibility.ts';
+import { editFromParams, pollParam } from './status-edit.ts';
+import { removeStatus } from './statuses.ts';
+import { canSee } from './visibility.ts';
 
 const VISIBILITIES = ['public', 'unlisted', 'private', 'direct'];
-
-function pollParam(p: Params): { options: string[]; expiresIn: number; multiple: boolean } | null {
-  const poll = obj(p, 'poll');
-  const options = strArray(poll, 'options');
-  if (options.length === 0) return null;
-  return { options, expiresIn: int(poll, 'expires_in') ?? 86_400, multiple: bool(poll, 'multiple') ?? false };
-}
+/** PostStatusService keeps an Idempotency-Key for an hour. */
+const IDEMPOTENCY_TTL_MS = 3_600_000;
+/** Instance configuration accounts.max_pinned_statuses. */
+const MAX_PINNED = 5;
 
 export function statusRoutes(app: App, ctx: Ctx): void {
   const { store } = ctx;
@@ -26,6 +23,21 @@ export function statusRoutes(app: App, ctx: Ctx): void {
     const status = store.statuses.get(id);
     if (!status || !canSee(store, status, viewerId)) throw notFound();
     return status;
+  };
+  /** The status an Idempotency-Key already made, while the key is fresh. */
+  const rememberedPost = (key: string): StatusRecord | undefined => {
+    const entry = store.idempotency.get(key);
+    return entry && entry.at + IDEMPOTENCY_TTL_MS > store.clock.now() ? store.statuses.get(entry.statusId) : undefined;
+  };
+  const rememberPost = (key: string, statusId: string): void => {
+    const now = store.clock.now();
+    // Keys arrive in time order, so the expired ones are at the front of the Map.
+    for (const [old, entry] of store.idempotency) {
+      if (entry.at + IDEMPOTENCY_TTL_MS > now) break;
+      store.idempotency.delete(old);
+    }
+    store.idempotency.delete(key);
+    store.idempotency.set(key, { statusId, at: now });
   };
   const own = (c: C, scope: string): { status: StatusRecord; accountId: string } => {
     const account = requireUser(ctx, c, scope);
@@ -37,7 +49,7 @@ export function statusRoutes(app: App, ctx: Ctx): void {
   app.post('/api/v1/statuses', async (c) => {
     const account = requireUser(ctx, c, 'write:statuses');
     const key = c.req.header('idempotency-key');
-    const remembered = key === undefined ? undefined : store.statuses.get(store.idempotency.get(`${account.id}:${key}`) ?? '');
+    const remembered = key === undefined ? undefined : rememberedPost(`${account.id}:${key}`);
     if (remembered) return c.json(statusJson(store, remembered, account.id));
     const p = await params(c);
     const visibility = str(p, 'visibility') ?? 'public';
@@ -47,7 +59,7 @@ export function statusRoutes(app: App, ctx: Ctx): void {
     const status = compose(ctx, account.id, {
       text: str(p, 'status') ?? '',
       spoilerText: str(p, 'spoiler_text') ?? '',
-      sensitive: bool(p, 'sensitive') ?? false,
+      ...(bool(p, 'sensitive') === undefined ? {} : { sensitive: bool(p, 'sensitive') }),
       visibility: visibility as Visibility,
       inReplyToId: str(p, 'in_reply_to_id') ?? null,
       mediaIds: strArray(p, 'media_ids'),
@@ -55,22 +67,18 @@ export function statusRoutes(app: App, ctx: Ctx): void {
       language: str(p, 'language') ?? 'en',
       ...(app_ ? { application: { name: app_.name, website: app_.website } } : {}),
     });
-    if (key !== undefined) store.idempotency.set(`${account.id}:${key}`, status.id);
+    if (key !== undefined) rememberPost(`${account.id}:${key}`, status.id);
     return c.json(statusJson(store, status, account.id));
   });
 
-  app.get('/api/v1/statuses/:id', (c) => c.json(statusJson(store, visible(c.req.param('id'), viewerOf(c)), viewerOf(c))));
+  app.get('/api/v1/statuses/:id', (c) => {
+    const viewerId = viewerOf(c, 'read:statuses');
+    return c.json(statusJson(store, visible(c.req.param('id'), viewerId), viewerId));
+  });
 
   app.put('/api/v1/statuses/:id', async (c) => {
     const { status, accountId } = own(c, 'write:statuses');
-    const p = await params(c);
-    const text = str(p, 'status') ?? status.text;
-    const spoilerText = str(p, 'spoiler_text') ?? status.spoilerText;
-    const mediaIds = p.media_ids === undefined ? status.mediaIds : strArray(p, 'media_ids');
-    requireText(text, mediaIds.length > 0, status.pollId !== null, LIMITS.maxCharacters, countCharacters(text) + [...spoilerText].length);
-    for (const id of mediaIds) if (store.media.get(id)?.accountId !== accountId) throw new ApiError(422, 'Validation failed: Media attachments are invalid');
-    const entities = entitiesFor(ctx, text);
-    editStatus(ctx, status, { content: entities.content, text, spoilerText, sensitive: bool(p, 'sensitive'), mediaIds, editedAt: store.clock.now(), entities });
+    editFromParams(ctx, status, accountId, await params(c));
     return c.json(statusJson(store, status, accountId));
   });
 
@@ -87,7 +95,7 @@ export function statusRoutes(app: App, ctx: Ctx): void {
   });
 
   app.get('/api/v1/statuses/:id/history', (c) => {
-    const status = visible(c.req.param('id'), viewerOf(c));
+    const status = visible(c.req.param('id'), viewerOf(c, 'read:statuses'));
     const account = accountJson(store, store.accounts.get(status.accountId)!);
     const versions = status.history.length > 0 ? status.history : [{ content: status.content, spoilerText: status.spoilerText, sensitive: status.sensitive, createdAt: status.createdAt, mediaIds: status.mediaIds }];
     return c.json(
@@ -104,7 +112,7 @@ export function statusRoutes(app: App, ctx: Ctx): void {
   });
 
   app.get('/api/v1/statuses/:id/context', (c) => {
-    const viewerId = viewerOf(c);
+    const viewerId = viewerOf(c, 'read:statuses');
     const status = visible(c.req.param('id'), viewerId);
     const ancestors: StatusRecord[] = [];
     for (let p = status.inReplyToId === null ? undefined : store.statuses.get(status.inReplyToId); p && ancestors.length < 4096; ) {
@@ -142,8 +150,13 @@ export function statusRoutes(app: App, ctx: Ctx): void {
   action('bookmark', 'write:bookmarks', (s, a) => void store.accounts.get(a)?.bookmarks.add(s.id));
   action('unbookmark', 'write:bookmarks', (s, a) => void store.accounts.get(a)?.bookmarks.delete(s.id));
   action('pin', 'write:accounts', (s, a) => {
-    if (s.accountId !== a || s.reblogOfId !== null || s.visibility === 'direct') throw new ApiError(422, 'Validation failed: Status is not allowed to be pinned');
-    store.accounts.get(a)?.pinned.insert(s.id);
+    // StatusPinValidator's checks and messages, in its order.
+    const pinned = store.accounts.get(a)?.pinned;
+    if (s.reblogOfId !== null) throw new ApiError(422, 'Validation failed: A boost cannot be pinned');
+    if (s.accountId !== a) throw new ApiError(422, "Validation failed: Someone else's post cannot be pinned");
+    if (s.visibility === 'direct') throw new ApiError(422, 'Validation failed: Posts that are only visible to mentioned users cannot be pinned');
+    if (pinned && !pinned.has(s.id) && pinned.size >= MAX_PINNED) throw new ApiError(422, 'Validation failed: You have already pinned the maximum number of posts');
+    pinned?.insert(s.id);
     return undefined;
   });
   action('unpin', 'write:accounts', (s, a) => void store.accounts.get(a)?.pinned.remove(s.id));
@@ -152,11 +165,12 @@ export function statusRoutes(app: App, ctx: Ctx): void {
 
   const byList = (path: 'favourited_by' | 'reblogged_by'): void => {
     app.get(`/api/v1/statuses/:id/${path}`, (c) => {
-      const status = visible(c.req.param('id'), viewerOf(c));
+      const status = visible(c.req.param('id'), viewerOf(c, 'read:accounts'));
       const order = path === 'favourited_by' ? status.favouriteOrder : status.reblogOrder;
       const who = (id: string): string | undefined => (path === 'favourited_by' ? status.favourites.get(id) : store.statuses.get(id)?.accountId);
-      const ids = order.page(pageQuery(c, 40, 80), (id) => who(id) !== undefined);
-      setLink(c, store.origin, ids);
+      const query = pageQuery(c, 40, 80);
+      const ids = order.page(query, (id) => who(id) !== undefined);
+      setLink(c, store.origin, ids, { fullPageLimit: query.limit, prevParam: 'since_id' });
       return c.json(ids.flatMap((id) => {
         const account = store.accounts.get(who(id) ?? '');
         return account ? [accountJson(store, account)] : [];

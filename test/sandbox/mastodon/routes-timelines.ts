@@ -5,7 +5,7 @@
  */
 import { notFound, type Ctx } from './context.ts';
 import { iso, notificationJson, statusJson } from './entities.ts';
-import { obj, params, requireToken, requireUser, str, viewerOf, type App, type C, type Params } from './api-support.ts';
+import { obj, params, requireUser, str, truthy, viewerOf, type App, type C, type Params } from './api-support.ts';
 import { pageQuery, setLink } from './paging.ts';
 import type { SortedIds } from './sorted-ids.ts';
 import type { MarkerRecord } from './model.ts';
@@ -32,18 +32,17 @@ export function timelineRoutes(app: App, ctx: Ctx): void {
   });
 
   app.get('/api/v1/timelines/public', (c) => {
-    const viewerId = viewerOf(c);
-    if (c.get('token')) requireToken(c, 'read:statuses');
-    const local = c.req.query('local') === 'true';
-    const remote = c.req.query('remote') === 'true';
-    const onlyMedia = c.req.query('only_media') === 'true';
+    const viewerId = viewerOf(c, 'read:statuses');
+    const local = truthy(c, 'local');
+    const remote = truthy(c, 'remote');
+    const onlyMedia = truthy(c, 'only_media');
     const timeline = local ? store.publicLocal : remote ? store.publicRemote : store.publicAll;
     return statusPage(c, timeline, viewerId, (id) => !onlyMedia || (store.statuses.get(id)?.mediaIds.length ?? 0) > 0);
   });
 
   app.get('/api/v1/timelines/tag/:hashtag', (c) => {
-    const viewerId = viewerOf(c);
-    const local = c.req.query('local') === 'true';
+    const viewerId = viewerOf(c, 'read:statuses');
+    const local = truthy(c, 'local');
     return statusPage(c, store.tagTimelines.get(c.req.param('hashtag').toLowerCase()), viewerId, (id) => !local || store.statuses.get(id)?.local === true);
   });
 

@@ -57,12 +57,13 @@ export class SortedIds {
   /**
    * One page as Mastodon answers it (https://docs.joinmastodon.org/api/guidelines/#pagination):
    * ids below max_id and above since_id, newest first; with min_id, the `limit` ids immediately
-   * newer than min_id (still returned newest first). `accept` filters without a full scan: the
+   * newer than min_id (still returned newest first), since_id then ignored. `accept` filters without a full scan: the
    * walk stops as soon as the page is full.
    */
   page(query: PageQuery, accept: (id: string) => boolean = () => true): string[] {
     this.settle();
-    const floor = [query.sinceId, query.minId].filter((v): v is string => v !== undefined).sort(compareIds).pop();
+    // As Mastodon's to_a_paginated_by_id and HomeFeed: with min_id, since_id is ignored.
+    const floor = query.minId ?? query.sinceId;
     const low = floor === undefined ? 0 : this.upperBound(floor);
     const high = query.maxId === undefined ? this.ids.length : this.lowerBound(query.maxId);
     const out: string[] = [];

@@ -8,31 +8,20 @@ import type { entitiesFor } from './visibility.ts';
 import { statusJson } from './entities.ts';
 import { federateCreate, federateDelete, federateUpdate } from './federation-out.ts';
 import { SortedIds } from './sorted-ids.ts';
-import type { AccountRecord, StatusRecord, Visibility } from './model.ts';
+import type { AccountRecord, StatusRecord } from './model.ts';
 import { notify } from './notify.ts';
 
-export interface StatusDraft {
-  accountId: string;
-  content: string;
-  text: string;
-  spoilerText: string;
-  sensitive: boolean;
-  visibility: Visibility;
-  language: string | null;
-  inReplyToId: string | null;
-  reblogOfId: string | null;
-  mediaIds: string[];
-  pollId: string | null;
-  mentionIds: string[];
-  tags: string[];
-  emojis: string[];
-  createdAt: number;
+/** What a new status is made of; ids, counts and indexes are filled in by newStatusRecord. */
+export type StatusDraft = Pick<
+  StatusRecord,
+  'accountId' | 'content' | 'text' | 'spoilerText' | 'sensitive' | 'visibility' | 'language' | 'inReplyToId' | 'reblogOfId' | 'mediaIds' | 'pollId' | 'mentionIds' | 'tags' | 'emojis' | 'createdAt'
+> & {
   /** Remote statuses bring their own ids; local ones are derived from the new id. */
   uri?: string;
   url?: string | null;
   application?: StatusRecord['application'];
   id?: string;
-}
+};
 
 export function newStatusRecord(ctx: Ctx, draft: StatusDraft): StatusRecord {
   const { store } = ctx;
@@ -83,8 +72,14 @@ function homeAccepts(ctx: Ctx, status: StatusRecord, receiverId: string): boolea
     return original !== undefined && original.accountId !== receiverId;
   }
   const replyTo = status.inReplyToAccountId;
+  // No exception for being mentioned: such replies reach the receiver as notifications only.
   if (replyTo === null || replyTo === status.accountId || replyTo === receiverId) return true;
-  return receiver.following.has(replyTo) || status.mentionIds.includes(receiverId);
+  return receiver.following.has(replyTo);
+}
+
+function setMediaStatus(ctx: Ctx, mediaId: string, statusId: string | null): void {
+  const media = ctx.store.media.get(mediaId);
+  if (media) media.statusId = statusId;
 }
 
 /** File a new status everywhere it belongs. Used for local, remote and seeded statuses alike. */
@@ -98,10 +93,7 @@ export function insertStatus(ctx: Ctx, status: StatusRecord, options: { homeExtr
   author.statuses.insert(status.id);
   author.statusesCount += 1;
   author.lastStatusAt = Math.max(author.lastStatusAt ?? 0, status.createdAt);
-  for (const id of status.mediaIds) {
-    const media = store.media.get(id);
-    if (media) media.statusId = status.id;
-  }
+  for (const id of status.mediaIds) setMediaStatus(ctx, id, status.id);
   const parent = status.inReplyToId === null ? undefined : store.statuses.get(status.inReplyToId);
   parent?.replies.insert(status.id);
   const original = status.reblogOfId === null ? undefined : store.statuses.get(status.reblogOfId);
@@ -126,8 +118,10 @@ export function insertStatus(ctx: Ctx, status: StatusRecord, options: { homeExtr
 
   const receivers = new Set<string>();
   if (author.domain === null) receivers.add(author.id);
+  // FanOutOnWriteService: public, unlisted and private go to every follower; direct only to
+  // the mentioned accounts that follow the author (the others see it in notifications).
   if (status.visibility !== 'direct') for (const id of author.followers) receivers.add(id);
-  if (status.visibility === 'direct' || status.visibility === 'private') for (const id of status.mentionIds) receivers.add(id);
+  else for (const id of status.mentionIds) if (author.followers.has(id)) receivers.add(id);
   for (const id of options.homeExtra ?? []) receivers.add(id);
   for (const id of receivers) {
     if (!homeAccepts(ctx, status, id) && !(options.homeExtra ?? []).includes(id)) continue;
@@ -155,7 +149,11 @@ export function editStatus(ctx: Ctx, status: StatusRecord, patch: { content: str
   status.text = patch.text;
   status.spoilerText = patch.spoilerText;
   if (patch.sensitive !== undefined) status.sensitive = patch.sensitive;
-  if (patch.mediaIds !== undefined) status.mediaIds = patch.mediaIds;
+  if (patch.mediaIds !== undefined) {
+    for (const id of status.mediaIds) if (!patch.mediaIds.includes(id)) setMediaStatus(ctx, id, null);
+    for (const id of patch.mediaIds) setMediaStatus(ctx, id, status.id);
+    status.mediaIds = patch.mediaIds;
+  }
   if (patch.entities) {
     status.mentionIds = patch.entities.mentionIds;
     status.tags = patch.entities.tags;
@@ -184,6 +182,8 @@ export function removeStatus(ctx: Ctx, status: StatusRecord, federate = true): v
   store.statusesByUri.delete(status.uri);
   if (status.url !== null) store.statusesByUri.delete(status.url);
   if (!status.local) store.remoteStatusCount -= 1;
+  // Delete & redraft: the media are freed so the client can attach them to the new post.
+  for (const id of status.mediaIds) setMediaStatus(ctx, id, null);
   author.statuses.remove(status.id);
   author.pinned.remove(status.id);
   author.statusesCount = Math.max(0, author.statusesCount - 1);
@@ -198,11 +198,10 @@ export function removeStatus(ctx: Ctx, status: StatusRecord, federate = true): v
     original.reblogs.delete(status.accountId);
     original.reblogOrder.remove(status.id);
   }
-  // Homes and notifications skip ids that no longer resolve; tidy the obvious homes now.
-  author.home.remove(status.id);
-  for (const id of author.followers) store.accounts.get(id)?.home.remove(status.id);
-  for (const id of status.mentionIds) store.accounts.get(id)?.home.remove(status.id);
-  ctx.streams.deleted(status.id);
+  // Homes and notifications skip ids that no longer resolve; tidy the homes it can be in now,
+  // and tell exactly those users' streams (FeedManager#unpush_from_home).
+  const homeOwners = [author.id, ...author.followers, ...status.mentionIds].filter((id) => store.accounts.get(id)?.home.remove(status.id) === true);
+  ctx.streams.deleted(status, [...new Set(homeOwners)]);
   if (federate) federateDelete(ctx, status);
 }
 

@@ -7,13 +7,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { scopeAllows } from './api-support.ts';
 import type { StreamHub } from './context.ts';
 import { statusJson } from './entities.ts';
 import type { StatusRecord, Store, TokenRecord } from './model.ts';
 
 interface Connection {
   ws: WebSocket;
-  accountId: string | null;
+  token: TokenRecord;
+  accountId: string;
   subs: Set<string>;
 }
 
@@ -27,6 +29,22 @@ export interface Streaming {
 function reject(socket: Duplex, status: number, text: string, error: string): void {
   const body = JSON.stringify({ error });
   socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** The streaming server's checkScopes: which scopes let a token open a stream. */
+function streamScope(key: string): string {
+  return key === 'user:notification' ? 'read:notifications' : 'read:statuses';
+}
+
+/** Public and hashtag streams a public status appears on. */
+function publicKeys(status: StatusRecord): string[] {
+  const scope = status.local ? 'local' : 'remote';
+  const keys = ['public', `public:${scope}`, ...(status.mediaIds.length > 0 ? ['public:media', `public:${scope}:media`] : [])];
+  for (const tag of status.tags) {
+    keys.push(`hashtag:${tag}`);
+    if (status.local) keys.push(`hashtag:local:${tag}`);
+  }
+  return keys;
 }
 
 export function createStreaming(store: Store, authenticate: (token: string) => TokenRecord | undefined): Streaming {
@@ -64,8 +82,9 @@ export function createStreaming(store: Store, authenticate: (token: string) => T
       conn.ws.send(JSON.stringify({ error: 'Unknown stream type', status: 400 }));
       return;
     }
-    if (type === 'subscribe') conn.subs.add(key);
-    else conn.subs.delete(key);
+    if (type === 'unsubscribe') conn.subs.delete(key);
+    else if (!scopeAllows(conn.token.scopes, streamScope(key))) conn.ws.send(JSON.stringify({ error: 'Access token does not have the required scopes', status: 401 }));
+    else conn.subs.add(key);
   };
 
   const hub: StreamHub = {
@@ -73,7 +92,9 @@ export function createStreaming(store: Store, authenticate: (token: string) => T
       let text: string | undefined;
       for (const conn of connections) {
         if (conn.accountId !== accountId) continue;
-        const streams = [conn.subs.has('user') ? 'user' : undefined, event === 'notification' && conn.subs.has('user:notification') ? 'user:notification' : undefined];
+        // Notifications reach `user` only for a token that may read them.
+        const userGetsIt = conn.subs.has('user') && (event !== 'notification' || scopeAllows(conn.token.scopes, 'read:notifications'));
+        const streams = [userGetsIt ? 'user' : undefined, event === 'notification' && conn.subs.has('user:notification') ? 'user:notification' : undefined];
         for (const stream of streams) {
           if (stream === undefined) continue;
           text ??= JSON.stringify(payload());
@@ -82,21 +103,22 @@ export function createStreaming(store: Store, authenticate: (token: string) => T
       }
     },
     toPublic(status: StatusRecord, event) {
-      const media = status.mediaIds.length > 0;
-      const scope = status.local ? 'local' : 'remote';
-      const keys = ['public', `public:${scope}`, ...(media ? ['public:media', `public:${scope}:media`] : [])];
-      for (const tag of status.tags) {
-        keys.push(`hashtag:${tag}`);
-        if (status.local) keys.push(`hashtag:local:${tag}`);
-      }
+      const keys = publicKeys(status);
       for (const conn of connections) {
         for (const key of keys) {
           if (conn.subs.has(key)) send(conn, streamArray(key), event, JSON.stringify(statusJson(store, status, conn.accountId)));
         }
       }
     },
-    deleted(statusId) {
-      for (const conn of connections) for (const key of conn.subs) if (key !== 'user:notification') send(conn, streamArray(key), 'delete', statusId);
+    deleted(status, homeOwners) {
+      const keys = status.visibility === 'public' && status.reblogOfId === null ? publicKeys(status) : [];
+      for (const conn of connections) {
+        if (conn.subs.has('user') && homeOwners.includes(conn.accountId)) send(conn, ['user'], 'delete', status.id);
+        for (const key of keys) if (conn.subs.has(key)) send(conn, streamArray(key), 'delete', status.id);
+      }
+    },
+    revoked(token) {
+      for (const conn of connections) if (conn.token.token === token) conn.ws.close();
     },
     subscriptions: () => [...connections].flatMap((conn) => [...conn.subs]),
     close() {
@@ -118,17 +140,19 @@ export function createStreaming(store: Store, authenticate: (token: string) => T
       const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
       const token = url.searchParams.get('access_token') ?? bearer ?? protocol;
       const record = token ? authenticate(token) : undefined;
-      if (!record) {
-        reject(socket, 401, 'Unauthorized', 'Missing access token');
+      // The streaming server looks tokens up joined to their user, so an app token is as unknown as a bad one.
+      if (!record || record.accountId === null) {
+        reject(socket, 401, 'Unauthorized', token ? 'Invalid access token' : 'Missing access token');
         return;
       }
+      const accountId = record.accountId;
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const conn: Connection = { ws, accountId: record.accountId, subs: new Set() };
+        const conn: Connection = { ws, token: record, accountId, subs: new Set() };
         connections.add(conn);
         const initial = url.searchParams.get('stream');
         if (initial !== null) {
           const key = streamKey(initial, url.searchParams.get('tag'));
-          if (key !== undefined) conn.subs.add(key);
+          if (key !== undefined && scopeAllows(record.scopes, streamScope(key))) conn.subs.add(key);
         }
         ws.on('message', (data, isBinary) => {
           if (!isBinary) onMessage(conn, Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'));

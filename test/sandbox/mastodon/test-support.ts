@@ -76,7 +76,10 @@ export async function authorizeInBrowser(o: BrowserAuthorize): Promise<{ locatio
   const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const next = signIn.headers.get('location');
   if (signIn.status !== 303 || next === null) throw new Error(`sign in failed with ${signIn.status}`);
-  const consentPage = await (await fetch(new URL(next, o.origin), { headers: { cookie } })).text();
+  const consent = await fetch(new URL(next, o.origin), { headers: { cookie }, redirect: 'manual' });
+  // A user who already authorized this app with these scopes is sent straight back, as on Mastodon.
+  if (consent.status === 302) return { location: consent.headers.get('location'), consentPage: '', response: consent };
+  const consentPage = await consent.text();
   const response = await fetch(`${o.origin}/oauth/authorize`, {
     method: 'POST',
     redirect: 'manual',
