@@ -16,21 +16,28 @@ export interface PageQuery {
 
 export class SortedIds {
   private ids: string[] = [];
+  /** Out-of-order inserts not merged yet; the set answers has() and remove() without a merge. */
   private pending: string[] = [];
+  private pendingSet = new Set<string>();
 
   get size(): number {
-    this.settle();
-    return this.ids.length;
+    return this.ids.length + this.pending.length;
   }
 
   insert(id: string): void {
     const last = this.ids[this.ids.length - 1];
     if (this.pending.length === 0 && (last === undefined || compareIds(id, last) > 0)) this.ids.push(id);
-    else if (id !== last) this.pending.push(id);
+    else if (!this.has(id)) {
+      this.pending.push(id);
+      this.pendingSet.add(id);
+    }
   }
 
   remove(id: string): boolean {
-    this.settle();
+    if (this.pendingSet.delete(id)) {
+      this.pending.splice(this.pending.indexOf(id), 1);
+      return true;
+    }
     const index = this.lowerBound(id);
     if (this.ids[index] !== id) return false;
     this.ids.splice(index, 1);
@@ -38,8 +45,7 @@ export class SortedIds {
   }
 
   has(id: string): boolean {
-    this.settle();
-    return this.ids[this.lowerBound(id)] === id;
+    return this.pendingSet.has(id) || this.ids[this.lowerBound(id)] === id;
   }
 
   /** Newest first. */
@@ -81,11 +87,26 @@ export class SortedIds {
     return out;
   }
 
+  /**
+   * Fold the out-of-order ids in: sort only those (few), then one linear merge. Re-sorting the
+   * whole timeline each time made seeding grow faster than linearly with the post count.
+   */
   private settle(): void {
     if (this.pending.length === 0) return;
-    const merged = this.ids.concat(this.pending).sort(compareIds);
+    const pending = this.pending.sort(compareIds);
     this.pending = [];
-    this.ids = merged.filter((id, i) => i === 0 || id !== merged[i - 1]);
+    this.pendingSet.clear();
+    const ids = this.ids;
+    // insert() keeps pending free of ids already present, so nothing needs de-duplicating.
+    const merged: string[] = new Array<string>(ids.length + pending.length);
+    let i = 0;
+    let j = 0;
+    let n = 0;
+    while (i < ids.length || j < pending.length) {
+      const next = j >= pending.length || (i < ids.length && compareIds(ids[i] as string, pending[j] as string) <= 0) ? (ids[i++] as string) : (pending[j++] as string);
+      merged[n++] = next;
+    }
+    this.ids = merged;
   }
 
   /** First index whose id is >= `id`. */
