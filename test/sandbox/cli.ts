@@ -92,7 +92,7 @@ async function main(): Promise<void> {
 Braid sandbox is running
   Threads-like server    ${threads.origin}   app id ${THREADS_APP.appId}, app secret ${THREADS_APP.appSecret}
   Mastodon server        ${mastodon.origin}
-  Control panel          ${threads.origin}/__sandbox  (clock, faults, rate limits; see docs/threads-api.md)
+  Control panel          ${threads.origin}/__sandbox  (clock, faults, rate limits; see docs/sandbox.md)
 
 Demo login on both servers: ${DEMO_USERNAME} / ${DEMO_PASSWORD}
   Threads users:   ${others(THREADS_PEOPLE)}
