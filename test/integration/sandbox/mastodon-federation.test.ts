@@ -113,9 +113,14 @@ describe('Mastodon side of federation', () => {
     const uri = `${sandbox.server.origin}/users/lena/statuses/${mine}`;
     await inbox({ id: `${remote.origin}/ap/likes/1`, type: 'Like', actor: remote.actorId('dave'), object: uri });
     await inbox({ id: `${remote.origin}/ap/announces/1`, type: 'Announce', actor: remote.actorId('dave'), object: uri, to: [PUBLIC] });
-    await inbox(create(note('r1', '<p>a reply</p>', { inReplyTo: uri })));
-    const notes = await json<{ type: string; account: { acct: string } }[]>(api('/api/v1/notifications?limit=3'));
+    // From dave, whom lena does not follow: Mastodon notifies her but keeps it out of her home.
+    const reply = note('r1', '<p>a reply</p>', { inReplyTo: uri, attributedTo: remote.actorId('dave'), url: `${remote.origin}/@dave/r1` });
+    await inbox({ ...create(reply), actor: remote.actorId('dave') });
+    const notes = await json<{ type: string; account: { acct: string }; status?: { uri: string } }[]>(api('/api/v1/notifications?limit=3'));
     expect(notes.map((n) => n.type)).toEqual(['mention', 'reblog', 'favourite']);
+    expect(notes[0]?.status?.uri).toBe(reply.id);
+    const home = await json<{ uri: string }[]>(api('/api/v1/timelines/home?limit=40'));
+    expect(home.map((s) => s.uri)).not.toContain(reply.id);
     const status = await json<{ favourites_count: number; reblogs_count: number; replies_count: number }>(api(`/api/v1/statuses/${mine}`));
     expect(status).toMatchObject({ favourites_count: 1, reblogs_count: 1, replies_count: 1 });
     await inbox({ id: `${remote.origin}/ap/undo/1`, type: 'Undo', actor: remote.actorId('dave'), object: { id: `${remote.origin}/ap/announces/1`, type: 'Announce', actor: remote.actorId('dave'), object: uri } });

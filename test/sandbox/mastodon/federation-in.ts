@@ -132,7 +132,9 @@ export async function storeNote(ctx: Ctx, note: Note, depth = 0): Promise<Status
   });
   const parentAuthor = status.inReplyToAccountId === null ? undefined : store.accounts.get(status.inReplyToAccountId);
   const localParentAuthor = parentAuthor && parentAuthor.domain === null ? parentAuthor.id : undefined;
-  insertStatus(ctx, status, { homeExtra: localParentAuthor === undefined ? [] : [localParentAuthor] });
+  // A reply from someone the local author does not follow reaches them as a notification only,
+  // as on Mastodon (FanOutOnWriteService fans out to followers).
+  insertStatus(ctx, status);
   if (localParentAuthor !== undefined && !status.mentionIds.includes(localParentAuthor)) notify(ctx, 'mention', localParentAuthor, author.id, status.id);
   return status;
 }

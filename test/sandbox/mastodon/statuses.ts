@@ -83,7 +83,7 @@ function setMediaStatus(ctx: Ctx, mediaId: string, statusId: string | null): voi
 }
 
 /** File a new status everywhere it belongs. Used for local, remote and seeded statuses alike. */
-export function insertStatus(ctx: Ctx, status: StatusRecord, options: { homeExtra?: string[] } = {}): void {
+export function insertStatus(ctx: Ctx, status: StatusRecord): void {
   const { store } = ctx;
   const author = store.accounts.get(status.accountId) as AccountRecord;
   store.statuses.set(status.id, status);
@@ -122,9 +122,8 @@ export function insertStatus(ctx: Ctx, status: StatusRecord, options: { homeExtr
   // the mentioned accounts that follow the author (the others see it in notifications).
   if (status.visibility !== 'direct') for (const id of author.followers) receivers.add(id);
   else for (const id of status.mentionIds) if (author.followers.has(id)) receivers.add(id);
-  for (const id of options.homeExtra ?? []) receivers.add(id);
   for (const id of receivers) {
-    if (!homeAccepts(ctx, status, id) && !(options.homeExtra ?? []).includes(id)) continue;
+    if (!homeAccepts(ctx, status, id)) continue;
     const receiver = store.accounts.get(id);
     if (!receiver || receiver.domain !== null) continue;
     receiver.home.insert(status.id);
