@@ -66,6 +66,11 @@ function weightedPick<T>(rng: Rng, items: readonly Weighted<T>[]): Weighted<T> {
   return items[items.length - 1] as Weighted<T>;
 }
 
+/** Most threads run 3–5 parts; one in five is a long one (8–15), the kind readers collapse. */
+function threadLength(rng: Rng): number {
+  return rng.chance(0.2) ? rng.int(8, 15) : rng.int(3, 5);
+}
+
 /** A bounded list of recent ids to reply to, quote or boost. */
 class Recent<T> {
   readonly #items: T[] = [];
@@ -181,7 +186,7 @@ export async function seedSandbox(targets: SeedTargets, options: SeedOptions = {
         if (roll < 0.1 && target) {
           threadsPost(author, { text: replyText(rng), replyToId: target.id });
         } else if (roll < 0.14) {
-          const parts = rng.int(3, 5);
+          const parts = threadLength(rng);
           let parent = threadsPost(author, { text: threadPart(rng, 1, parts) });
           for (let part = 2; part <= parts && made < total; part += 1) {
             parent = threadsPost(author, { text: threadPart(rng, part, parts), replyToId: parent.id });
@@ -241,7 +246,7 @@ export async function seedSandbox(targets: SeedTargets, options: SeedOptions = {
         } else if (roll < 0.16 && target) {
           mastodonStatus(author, { text: replyText(rng), inReplyToId: target });
         } else if (roll < 0.19) {
-          const parts = rng.int(3, 5);
+          const parts = threadLength(rng);
           let parent = mastodonStatus(author, { text: threadPart(rng, 1, parts) });
           for (let part = 2; part <= parts && made < total; part += 1) {
             parent = mastodonStatus(author, { text: threadPart(rng, part, parts), inReplyToId: parent });
