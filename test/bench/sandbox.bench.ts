@@ -90,14 +90,14 @@ for (const posts of SCALES) {
 const [small, large] = results as [ScaleResult, ScaleResult];
 const fmt = (n: number, digits = 1): string => n.toFixed(digits).padStart(9);
 console.log(`\nSandbox benchmark (seed 42; medians of ${SEED_RUNS} seeds and ${REQUESTS - 5} requests)${(globalThis as { gc?: unknown }).gc ? '' : ' — run with --expose-gc for exact heap numbers'}`);
-console.log(`${'measure'.padEnd(34)}${String(small.posts).padStart(9)}${String(large.posts).padStart(9)}    ratio`);
-console.log(`${'seed time (s)'.padEnd(34)}${fmt(small.seedMs / 1000)}${fmt(large.seedMs / 1000)}${fmt(large.seedMs / small.seedMs, 2)}x`);
-console.log(`${'seed rate (posts/s)'.padEnd(34)}${fmt(small.posts / (small.seedMs / 1000), 0)}${fmt(large.posts / (large.seedMs / 1000), 0)}`);
-console.log(`${'heap held by both servers (MB)'.padEnd(34)}${fmt(small.heapMb)}${fmt(large.heapMb)}${fmt(large.heapMb / small.heapMb, 2)}x`);
+console.log(`${'measure'.padEnd(44)}${String(small.posts).padStart(9)}${String(large.posts).padStart(9)}    ratio`);
+console.log(`${'seed time (s)'.padEnd(44)}${fmt(small.seedMs / 1000)}${fmt(large.seedMs / 1000)}${fmt(large.seedMs / small.seedMs, 2)}x`);
+console.log(`${'seed rate (posts/s)'.padEnd(44)}${fmt(small.posts / (small.seedMs / 1000), 0)}${fmt(large.posts / (large.seedMs / 1000), 0)}`);
+console.log(`${'heap held by both servers (MB)'.padEnd(44)}${fmt(small.heapMb)}${fmt(large.heapMb)}${fmt(large.heapMb / small.heapMb, 2)}x`);
 for (const name of Object.keys(small.pages)) {
   const a = small.pages[name];
   const b = large.pages[name];
   if (!a || !b) continue;
-  console.log(`${`${name} median (ms)`.padEnd(34)}${fmt(a.median, 2)}${fmt(b.median, 2)}${fmt(b.median / a.median, 2)}x   p95 ${b.p95.toFixed(2)} ms`);
+  console.log(`${`${name} median (ms)`.padEnd(44)}${fmt(a.median, 2)}${fmt(b.median, 2)}${fmt(b.median / a.median, 2)}x   p95 ${b.p95.toFixed(2)} ms`);
 }
 console.log(`\nPosts grew ${large.posts / small.posts}x; page latency ratios near 1x mean paging does not scan the whole store.`);
