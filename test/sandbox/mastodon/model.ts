@@ -4,7 +4,7 @@
  */
 import type { SandboxClock } from '../core/clock.ts';
 import { snowflakeIds } from '../core/ids.ts';
-import { SortedIds } from './sorted-ids.ts';
+import { SortedIds } from '../core/sorted-ids.ts';
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'direct';
 

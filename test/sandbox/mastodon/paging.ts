@@ -3,7 +3,7 @@
  * (https://docs.joinmastodon.org/api/guidelines/#pagination):
  * `<…?max_id=OLDEST>; rel="next", <…?min_id=NEWEST>; rel="prev"`, omitted for an empty page.
  */
-import type { PageQuery } from './sorted-ids.ts';
+import type { PageQuery } from '../core/sorted-ids.ts';
 import type { C } from './api-support.ts';
 
 /**

@@ -7,7 +7,7 @@ import { notFound, type Ctx } from './context.ts';
 import { iso, notificationJson, statusJson } from './entities.ts';
 import { obj, params, requireUser, str, truthy, viewerOf, type App, type C, type Params } from './api-support.ts';
 import { pageQuery, setLink } from './paging.ts';
-import type { SortedIds } from './sorted-ids.ts';
+import type { SortedIds } from '../core/sorted-ids.ts';
 import type { MarkerRecord } from './model.ts';
 import { canSee } from './visibility.ts';
 

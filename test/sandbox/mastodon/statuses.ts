@@ -7,7 +7,7 @@ import { ApiError, type Ctx } from './context.ts';
 import type { entitiesFor } from './visibility.ts';
 import { statusJson } from './entities.ts';
 import { federateCreate, federateDelete, federateUpdate } from './federation-out.ts';
-import { SortedIds } from './sorted-ids.ts';
+import { SortedIds } from '../core/sorted-ids.ts';
 import type { AccountRecord, StatusRecord } from './model.ts';
 import { notify } from './notify.ts';
 

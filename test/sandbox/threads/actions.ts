@@ -182,7 +182,7 @@ export function setSharing(ctx: ThreadsContext, user: User, enabled: boolean, re
   }
   if (removeSharedPosts) {
     for (const list of [user.threads, user.replies]) {
-      for (const id of list) {
+      for (const id of list.sorted()) {
         const post = ctx.store.posts.get(id);
         if (post?.federated) unfederatePost(ctx, post, user);
       }

@@ -4,6 +4,7 @@ import { deletePost, follow, like, publish, repost, setPrivate, setSharing, type
 import { apIdOfPost } from './ap-objects.ts';
 import { actorIdOf, permalinkOf, type ThreadsContext } from './context.ts';
 import { issueToken } from './oauth.ts';
+import { SortedIds } from '../core/sorted-ids.ts';
 import { ALL_SCOPES, type Post, type User } from './store.ts';
 
 export function createUser(ctx: ThreadsContext, input: NewThreadsUser): User {
@@ -23,9 +24,9 @@ export function createUser(ctx: ThreadsContext, input: NewThreadsUser): User {
     sharing: false,
     profilePictureUrl: `${ctx.origin}/avatars/${username}.svg`,
     createdAt: input.createdAt ?? store.clock.now(),
-    threads: [],
-    replies: [],
-    mentions: [],
+    threads: new SortedIds(),
+    replies: new SortedIds(),
+    mentions: new SortedIds(),
     followers: new Set(),
     following: new Set(),
     fediFollowers: new Map(),

@@ -58,7 +58,7 @@ export function apRoutes(ctx: ThreadsContext): Hono {
       const user = sharingUser(c.req.param('userId'));
       if (!user) return notFound(c);
       // The outbox holds what went to the Fediverse, not every post.
-      const shared = (): number => user.threads.filter((id) => store.posts.get(id)?.federated === true).length;
+      const shared = (): number => user.threads.sorted().filter((id) => store.posts.get(id)?.federated === true).length;
       const totalItems = which === 'followers' ? user.fediFollowers.size : which === 'following' ? 0 : shared();
       return activityJson({ '@context': 'https://www.w3.org/ns/activitystreams', id: `${actorIdOf(ctx, user.id)}${which}`, type: 'OrderedCollection', totalItems });
     });

@@ -32,7 +32,7 @@ export function registerExtensionRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext
   const { store } = ctx;
 
   app.get('/me/braid_following_feed', auth, (c) => {
-    const lists = [...c.get('user').following].map((id) => store.users.get(id)?.threads ?? []);
+    const lists = [...c.get('user').following].map((id) => store.users.get(id)?.threads.sorted() ?? []);
     return mediaPage(c, ctx, lists);
   });
 

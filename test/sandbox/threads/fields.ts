@@ -122,7 +122,7 @@ export function renderMedia(ctx: ThreadsContext, viewer: User | undefined, post:
       case 'reposted_post': return ref(post.repostOfId);
       case 'alt_text': return post.altText;
       case 'link_attachment_url': return post.linkAttachmentUrl;
-      case 'has_replies': return post.directReplies.length > 0;
+      case 'has_replies': return post.directReplies.size > 0;
       case 'is_reply': return isReply;
       case 'is_reply_owned_by_me': return isReply ? root?.ownerId !== undefined && root.ownerId === viewer?.id : undefined;
       case 'root_post': return ref(post.rootId);

@@ -13,7 +13,6 @@ import { CONTAINER_FIELDS, MEDIA_FIELDS, USER_FIELDS, parseFields, renderContain
 import { insightsOf } from './insights.ts';
 import { pageOf, pageOldestFirst, parsePaging } from './paging.ts';
 import { ancestorsOf, type Post, type User } from './store.ts';
-import { ensureSorted } from './sorted.ts';
 
 type C = Context<GraphEnv>;
 
@@ -51,10 +50,10 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
   app.get('/me', auth, (c) => c.json(renderUser(c.get('user'), parseFields(c.get('params').fields, USER_FIELDS, 'User'))));
 
   for (const prefix of ['/me', '/:userId']) {
-    app.get(`${prefix}/threads`, auth, (c) => mediaPage(c, ctx, [pathUser(c).threads]));
+    app.get(`${prefix}/threads`, auth, (c) => mediaPage(c, ctx, [pathUser(c).threads.sorted()]));
     app.get(`${prefix}/mentions`, auth, (c) => {
       requireScope(c, 'threads_manage_mentions');
-      return mediaPage(c, ctx, [pathUser(c).mentions]);
+      return mediaPage(c, ctx, [pathUser(c).mentions.sorted()]);
     });
   }
 
@@ -72,12 +71,12 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
       if (post.remote || post.ownerId === undefined || store.users.get(post.ownerId)?.isPrivate !== false) return false;
       return mode === 'TAG' ? (post.topicTag ?? '').toLowerCase() === needle : (post.text ?? '').toLowerCase().includes(needle);
     };
-    if (searchType === 'RECENT') return mediaPage(c, ctx, [store.allPosts], matches);
+    if (searchType === 'RECENT') return mediaPage(c, ctx, [store.allPosts.sorted()], matches);
     // TOP: the most liked matches (one page, as Meta's top results are not paged by time).
     const viewer = c.get('user');
     const fields = parseFields(params.fields, MEDIA_FIELDS, 'ThreadsMedia');
     const { limit } = parsePaging(params);
-    const found = store.allPosts.map((id) => store.posts.get(id) as Post).filter((post) => matches(post) && canSee(ctx, viewer, post));
+    const found = store.allPosts.sorted().map((id) => store.posts.get(id) as Post).filter((post) => matches(post) && canSee(ctx, viewer, post));
     found.sort((a, b) => b.likes.size + b.fediLikes.size - (a.likes.size + a.fediLikes.size) || b.createdAt - a.createdAt);
     return c.json({ data: found.slice(0, limit).map((post) => renderMedia(ctx, viewer, post, fields)) });
   });
@@ -93,7 +92,7 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
 
   app.get('/profile_lookup', auth, (c) => {
     const user = publicProfile(c);
-    const likes = (list: string[]): number => list.reduce((sum, id) => sum + (store.posts.get(id)?.likes.size ?? 0), 0);
+    const likes = (list: readonly string[]): number => list.reduce((sum, id) => sum + (store.posts.get(id)?.likes.size ?? 0), 0);
     const values: Record<string, unknown> = {
       username: user.username,
       name: user.name,
@@ -101,9 +100,9 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
       biography: user.biography,
       is_verified: user.isVerified,
       follower_count: user.followers.size + user.fediFollowers.size,
-      likes_count: likes(user.threads),
+      likes_count: likes(user.threads.sorted()),
       quotes_count: 0,
-      replies_count: user.replies.length,
+      replies_count: user.replies.size,
       reposts_count: 0,
       views_count: 0,
     };
@@ -111,14 +110,13 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
     return c.json(Object.fromEntries(fields.map((f) => [f.name, values[f.name]])));
   });
 
-  app.get('/profile_posts', auth, (c) => mediaPage(c, ctx, [publicProfile(c).threads]));
+  app.get('/profile_posts', auth, (c) => mediaPage(c, ctx, [publicProfile(c).threads.sorted()]));
 
   /** Every reply under `post` at any depth: a root keeps the list, a reply filters its root's. */
   const conversationOf = (post: Post): readonly string[] => {
     const root = post.rootId === undefined ? undefined : store.posts.get(post.rootId);
-    if (!root) return post.conversation;
-    ensureSorted(root.conversation);
-    return root.conversation.filter((id) => {
+    if (!root) return post.conversation.sorted();
+    return root.conversation.sorted().filter((id) => {
       const reply = store.posts.get(id);
       return reply !== undefined && ancestorsOf(store, reply).some((ancestor) => ancestor.id === post.id);
     });
@@ -129,7 +127,7 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
     const viewer = c.get('user');
     const post = visiblePost(ctx, viewer, c.req.param('id') as string);
     const params = c.get('params');
-    const list = edge === 'replies' ? post.directReplies : conversationOf(post);
+    const list = edge === 'replies' ? post.directReplies.sorted() : conversationOf(post);
     if (params.reverse !== 'false') return mediaPage(c, ctx, [list]);
     const fields = parseFields(params.fields, MEDIA_FIELDS, 'ThreadsMedia');
     const accept = (id: string): boolean => {
@@ -140,14 +138,14 @@ export function registerReadRoutes(app: Hono<GraphEnv>, ctx: ThreadsContext): vo
   };
   app.get('/me/replies', auth, (c) => {
     requireScope(c, 'threads_read_replies');
-    return mediaPage(c, ctx, [c.get('user').replies]);
+    return mediaPage(c, ctx, [c.get('user').replies.sorted()]);
   });
   // `/{user-id}/replies` (the user's own replies) and `/{media-id}/replies` share a path.
   const mediaReplies = replyEdge('replies');
   app.get('/:id/replies', auth, (c) => {
     if (c.req.param('id') !== c.get('user').id) return mediaReplies(c);
     requireScope(c, 'threads_read_replies');
-    return mediaPage(c, ctx, [c.get('user').replies]);
+    return mediaPage(c, ctx, [c.get('user').replies.sorted()]);
   });
   app.get('/:id/conversation', auth, replyEdge('conversation'));
 

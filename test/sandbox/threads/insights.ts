@@ -30,7 +30,7 @@ export function insightsOf(ctx: ThreadsContext, post: Post, metricParam: string 
   const { posts } = ctx.store;
   // A root post counts its whole conversation, a reply only its direct replies (as Meta does).
   const replyIds = post.replyToId === undefined ? post.conversation : post.directReplies;
-  const replies = replyIds.map((id) => posts.get(id)).filter((p) => p !== undefined && !p.deleted);
+  const replies = replyIds.sorted().map((id) => posts.get(id)).filter((p) => p !== undefined && !p.deleted);
   const values: Record<string, number> = {
     views: 0,
     likes: post.likes.size,

@@ -5,7 +5,7 @@
  * (https://developers.facebook.com/docs/graph-api/results#cursors).
  */
 import { invalidParameter } from './errors.ts';
-import { ensureSorted, pageIds, type Window } from './sorted.ts';
+import { pageIds, type Window } from './sorted.ts';
 
 export interface PagingParams {
   limit: number;
@@ -143,7 +143,6 @@ export function pageOldestFirst<T>(
 ): Page<T> {
   const inTime = (id: string): boolean =>
     (paging.sinceId === undefined || BigInt(id) >= BigInt(paging.sinceId)) && (paging.untilId === undefined || BigInt(id) < BigInt(paging.untilId));
-  ensureSorted(list);
   const all = list.filter((id) => inTime(id) && accept(id));
   let start = 0;
   let end: number;

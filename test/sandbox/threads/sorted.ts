@@ -1,49 +1,10 @@
 /**
- * Id lists kept sorted (oldest first) so every edge can be paged newest-first with binary
- * search, and several lists (the people someone follows) can be merged lazily for the following
- * feed instead of copying every post into every follower's feed. Ids are Snowflake-like decimal
- * strings, so numeric order is time order (core/ids.ts).
- *
- * Inserting is O(1): the newest id is pushed, and an older one (seeding "in the past") is
- * appended and the list marked unsorted; the next read sorts it once. TimSort makes that cheap
- * for a nearly sorted list, and seeding 100 000 posts in random time order stays fast.
+ * Paging over one or several sorted id lists (core/sorted-ids.ts), newest first: several lists
+ * (the people someone follows) are merged lazily for the following feed instead of copying
+ * every post into every follower's feed. Ids are Snowflake-like, so numeric order is time order.
  */
 import { compareIds } from '../core/ids.ts';
-
-/** Index of the first element >= id (or > id when `after`). */
-function lowerBound(list: readonly string[], id: string, strictlyAfter = false): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const cmp = compareIds(list[mid] as string, id);
-    if (cmp < 0 || (strictlyAfter && cmp === 0)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-const unsorted = new WeakSet<readonly string[]>();
-
-/** Call before reading a list in order. */
-export function ensureSorted(list: readonly string[]): void {
-  if (!unsorted.has(list)) return;
-  (list as string[]).sort(compareIds);
-  unsorted.delete(list);
-}
-
-/** Insert an id that is not in the list yet. */
-export function insertSorted(list: string[], id: string): void {
-  const last = list[list.length - 1];
-  if (last !== undefined && compareIds(last, id) > 0) unsorted.add(list);
-  list.push(id);
-}
-
-export function removeSorted(list: string[], id: string): void {
-  ensureSorted(list);
-  const at = lowerBound(list, id);
-  if (list[at] === id) list.splice(at, 1);
-}
+import { lowerBound } from '../core/sorted-ids.ts';
 
 export interface Window {
   /** Only ids strictly below this one (an `after` cursor, or `until`). */
@@ -86,7 +47,6 @@ function takeNext(lists: readonly (readonly string[])[], pos: number[], step: 1 
  * ids are the `limit` closest above it. `accept` drops ids without counting them.
  */
 export function pageIds(lists: readonly (readonly string[])[], window: Window, limit: number, accept: (id: string) => boolean = () => true): PageOfIds {
-  for (const list of lists) ensureSorted(list);
   const inRange = (id: string): boolean =>
     (window.below === undefined || compareIds(id, window.below) < 0) &&
     (window.above === undefined || compareIds(id, window.above) > 0) &&

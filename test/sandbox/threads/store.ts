@@ -5,7 +5,7 @@
  */
 import type { SandboxClock } from '../core/clock.ts';
 import { shortcodeFor, snowflakeIds } from '../core/ids.ts';
-import { insertSorted, removeSorted } from './sorted.ts';
+import { SortedIds } from '../core/sorted-ids.ts';
 
 export type MediaType = 'TEXT_POST' | 'IMAGE' | 'VIDEO' | 'CAROUSEL_ALBUM' | 'AUDIO' | 'REPOST_FACADE';
 
@@ -33,9 +33,9 @@ export interface User {
   profilePictureUrl: string;
   createdAt: number;
   /** Top-level posts and reposts, oldest first. */
-  threads: string[];
-  replies: string[];
-  mentions: string[];
+  threads: SortedIds;
+  replies: SortedIds;
+  mentions: SortedIds;
   followers: Set<string>;
   following: Set<string>;
   fediFollowers: Map<string, RemoteActor>;
@@ -78,9 +78,9 @@ export interface Post {
   reposts: Set<string>;
   quotes: Set<string>;
   /** Direct replies, oldest first. */
-  directReplies: string[];
+  directReplies: SortedIds;
   /** For a root post: every reply in the conversation, oldest first. */
-  conversation: string[];
+  conversation: SortedIds;
   /** Sent to the Fediverse (author shared when it was published). */
   federated: boolean;
   /** The inboxes its Create (or Announce) went to; Delete goes to the same ones. */
@@ -172,7 +172,7 @@ export interface Store {
   /** Fediverse replies by their Note id. */
   postsByNoteId: Map<string, Post>;
   /** Every top-level post and reply (not reposts or carousel items), oldest first: search. */
-  allPosts: string[];
+  allPosts: SortedIds;
   containers: Map<string, Container>;
   tokens: Map<string, Token>;
   codes: Map<string, AuthCode>;
@@ -193,7 +193,7 @@ export function createStore(clock: SandboxClock): Store {
     posts: new Map(),
     postsByShortcode: new Map(),
     postsByNoteId: new Map(),
-    allPosts: [],
+    allPosts: new SortedIds(),
     containers: new Map(),
     tokens: new Map(),
     codes: new Map(),
@@ -210,8 +210,8 @@ export function createStore(clock: SandboxClock): Store {
         fediReposts: new Map(),
         reposts: new Set(),
         quotes: new Set(),
-        directReplies: [],
-        conversation: [],
+        directReplies: new SortedIds(),
+        conversation: new SortedIds(),
         deliveredTo: [],
         deleted: false,
         hideStatus: 'NOT_HUSHED',
@@ -222,24 +222,24 @@ export function createStore(clock: SandboxClock): Store {
       if (post.isCarouselItem) return post;
       const owner = post.ownerId === undefined ? undefined : store.users.get(post.ownerId);
       if (post.repostOfId !== undefined) {
-        if (owner) insertSorted(owner.threads, post.id);
+        if (owner) owner.threads.insert(post.id);
         store.posts.get(post.repostOfId)?.reposts.add(post.id);
         return post;
       }
-      insertSorted(store.allPosts, post.id);
+      store.allPosts.insert(post.id);
       if (post.replyToId !== undefined) {
-        if (owner) insertSorted(owner.replies, post.id);
+        if (owner) owner.replies.insert(post.id);
         const parent = store.posts.get(post.replyToId);
-        if (parent) insertSorted(parent.directReplies, post.id);
+        if (parent) parent.directReplies.insert(post.id);
         const root = post.rootId === undefined ? undefined : store.posts.get(post.rootId);
-        if (root) insertSorted(root.conversation, post.id);
+        if (root) root.conversation.insert(post.id);
       } else if (owner) {
-        insertSorted(owner.threads, post.id);
+        owner.threads.insert(post.id);
       }
       if (post.quotePostId !== undefined) store.posts.get(post.quotePostId)?.quotes.add(post.id);
       for (const name of mentionedUsernames(post.text ?? '')) {
         const mentioned = store.usersByName.get(name);
-        if (mentioned && mentioned.id !== post.ownerId) insertSorted(mentioned.mentions, post.id);
+        if (mentioned && mentioned.id !== post.ownerId) mentioned.mentions.insert(post.id);
       }
       return post;
     },
@@ -249,21 +249,21 @@ export function createStore(clock: SandboxClock): Store {
       if (post.remote) store.postsByNoteId.delete(post.remote.noteId);
       const owner = post.ownerId === undefined ? undefined : store.users.get(post.ownerId);
       if (owner) {
-        removeSorted(owner.threads, post.id);
-        removeSorted(owner.replies, post.id);
+        owner.threads.remove(post.id);
+        owner.replies.remove(post.id);
       }
-      removeSorted(store.allPosts, post.id);
+      store.allPosts.remove(post.id);
       if (post.repostOfId !== undefined) store.posts.get(post.repostOfId)?.reposts.delete(post.id);
       if (post.quotePostId !== undefined) store.posts.get(post.quotePostId)?.quotes.delete(post.id);
       if (post.replyToId !== undefined) {
         const parent = store.posts.get(post.replyToId);
-        if (parent) removeSorted(parent.directReplies, post.id);
+        if (parent) parent.directReplies.remove(post.id);
         const root = post.rootId === undefined ? undefined : store.posts.get(post.rootId);
-        if (root) removeSorted(root.conversation, post.id);
+        if (root) root.conversation.remove(post.id);
       }
       for (const name of mentionedUsernames(post.text ?? '')) {
         const mentioned = store.usersByName.get(name);
-        if (mentioned) removeSorted(mentioned.mentions, post.id);
+        if (mentioned) mentioned.mentions.remove(post.id);
       }
     },
   };

@@ -1,6 +1,6 @@
-/** The Mastodon sandbox's timeline index when seeding inserts ids out of order. */
+/** The sorted id lists both sandbox servers page over, when seeding inserts ids out of order. */
 import { describe, expect, it } from 'vitest';
-import { SortedIds } from '../../sandbox/mastodon/sorted-ids.ts';
+import { SortedIds } from '../../sandbox/core/sorted-ids.ts';
 
 describe('SortedIds', () => {
   it('answers has, remove and size for out-of-order ids before and after they are merged', () => {

@@ -1,11 +1,25 @@
 /**
- * A timeline: Snowflake ids kept sorted (oldest first) for binary-search paging.
+ * A list of Snowflake-like ids kept sorted (oldest first) for binary-search paging: both
+ * servers' timelines, profiles, reply lists and conversations.
  *
  * Live posts always get the newest id, so inserts are appends. The seed generator creates posts
- * "in the past" in any order; those inserts go to a side buffer that is merged (one sort) before
- * the next read, which keeps creating 100 000 statuses fast while reads stay O(log n).
+ * "in the past" out of order; those go to a side buffer that is merged in before the next
+ * ordered read, which keeps creating 100 000 posts fast while reads stay O(log n).
  */
-import { compareIds } from '../core/ids.ts';
+import { compareIds } from './ids.ts';
+
+/** Index of the first id >= `id` in a sorted list (the first id > `id` when `strictlyAfter`). */
+export function lowerBound(list: readonly string[], id: string, strictlyAfter = false): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const cmp = compareIds(list[mid] as string, id);
+    if (cmp < 0 || (strictlyAfter && cmp === 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 export interface PageQuery {
   maxId?: string;
@@ -38,14 +52,20 @@ export class SortedIds {
       this.pending.splice(this.pending.indexOf(id), 1);
       return true;
     }
-    const index = this.lowerBound(id);
+    const index = lowerBound(this.ids, id);
     if (this.ids[index] !== id) return false;
     this.ids.splice(index, 1);
     return true;
   }
 
   has(id: string): boolean {
-    return this.pendingSet.has(id) || this.ids[this.lowerBound(id)] === id;
+    return this.pendingSet.has(id) || this.ids[lowerBound(this.ids, id)] === id;
+  }
+
+  /** Every id, oldest first, as a read-only view (valid until the next insert or remove). */
+  sorted(): readonly string[] {
+    this.settle();
+    return this.ids;
   }
 
   /** Newest first. */
@@ -70,8 +90,8 @@ export class SortedIds {
     this.settle();
     // As Mastodon's to_a_paginated_by_id and HomeFeed: with min_id, since_id is ignored.
     const floor = query.minId ?? query.sinceId;
-    const low = floor === undefined ? 0 : this.upperBound(floor);
-    const high = query.maxId === undefined ? this.ids.length : this.lowerBound(query.maxId);
+    const low = floor === undefined ? 0 : lowerBound(this.ids, floor, true);
+    const high = query.maxId === undefined ? this.ids.length : lowerBound(this.ids, query.maxId);
     const out: string[] = [];
     if (query.minId !== undefined) {
       for (let i = low; i < high && out.length < query.limit; i += 1) {
@@ -107,29 +127,5 @@ export class SortedIds {
       merged[n++] = next;
     }
     this.ids = merged;
-  }
-
-  /** First index whose id is >= `id`. */
-  private lowerBound(id: string): number {
-    let lo = 0;
-    let hi = this.ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareIds(this.ids[mid] as string, id) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** First index whose id is > `id`. */
-  private upperBound(id: string): number {
-    let lo = 0;
-    let hi = this.ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareIds(this.ids[mid] as string, id) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }
