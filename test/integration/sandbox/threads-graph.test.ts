@@ -21,13 +21,15 @@ let alice: { id: string; username: string };
 let bob: { id: string };
 let token: string;
 let postIds: string[];
+/** When the first seeded post was made (ms); windows are computed from it, not from a later now. */
+let seededFrom: number;
 
 beforeAll(async () => {
   t = await startTestThreads();
   alice = t.server.admin.createUser({ username: 'alice', password: 'pw', name: 'Alice A', biography: 'Hi there', isVerified: true });
   bob = t.server.admin.createUser({ username: 'bob', password: 'pw' });
-  const start = t.clock.now() - 3600_000;
-  postIds = Array.from({ length: 30 }, (_, i) => t.server.admin.createPost(alice.id, { text: `post number ${i}`, createdAt: start + i * 60_000 }).id);
+  seededFrom = t.clock.now() - 3600_000;
+  postIds = Array.from({ length: 30 }, (_, i) => t.server.admin.createPost(alice.id, { text: `post number ${i}`, createdAt: seededFrom + i * 60_000 }).id);
   token = t.server.admin.createToken(alice.id);
 });
 afterAll(() => t.stop());
@@ -83,7 +85,7 @@ describe('paging', () => {
   it('defaults to 25, caps limit at 100 and filters with since/until', async () => {
     expect((await json<Paged>(await t.graph('/v1.0/me/threads', token))).data).toHaveLength(25);
     expect((await json<Paged>(await t.graph('/v1.0/me/threads?limit=500', token))).data).toHaveLength(30);
-    const start = Math.floor((t.clock.now() - 3600_000) / 1000);
+    const start = Math.floor(seededFrom / 1000);
     const windowed = await json<Paged>(await t.graph(`/v1.0/me/threads?since=${start + 300}&until=${start + 599}`, token));
     expect(windowed.data.map((p) => p.id)).toEqual(postIds.slice(5, 10).reverse());
   });
