@@ -11,14 +11,12 @@
  *   POST   /__sandbox/rate-limit       { "server": "threads", "max": 10, "windowMs": 60000 }
  *   POST   /__sandbox/federation/idle  → waits until every delivery is done
  *   GET    /__sandbox/federation       → deliveries so far
- *   GET    /__sandbox/media/<name>.svg → a placeholder image (seeded media points here)
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { SandboxClock } from './clock.ts';
 import { faultRuleSchema, SERVER_NAMES, type FaultRegistry, type ServerName } from './faults.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import { mountPlaceholderMedia } from './placeholder-media.ts';
 import type { Federation } from '../federation/delivery.ts';
 
 export interface AdminTargets {
@@ -97,6 +95,5 @@ export function createAdminRoutes(targets: AdminTargets): Hono {
     await targets.federation.idle();
     return c.json({ deliveries: targets.federation.deliveries().length });
   });
-  mountPlaceholderMedia(admin);
   return admin;
 }

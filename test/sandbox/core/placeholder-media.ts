@@ -1,7 +1,7 @@
 /**
- * Placeholder images for seeded media, served by the sandbox itself so no test or demo ever
- * fetches another host. `GET /__sandbox/media/<name>.svg?w=&h=&label=` returns an SVG whose
- * colour is derived from the name, with the label drawn in it.
+ * Placeholder images (the Threads server's avatars and seeded media), served by the sandbox
+ * itself so no test or demo ever fetches another host. `GET /media/<name>.svg?w=&h=&label=`
+ * returns an SVG whose colour is derived from the name, with the label drawn in it.
  */
 import type { Hono } from 'hono';
 import { escapeHtml } from './html.ts';
@@ -21,7 +21,19 @@ export function placeholderSvg(name: string, width: number, height: number, labe
 </svg>`;
 }
 
-export function mountPlaceholderMedia(app: Hono): void {
+/** The URL of a placeholder on the server at `origin`; `name` may be any text. */
+export function placeholderUrl(origin: string, name: string, options: { width?: number; height?: number; label?: string } = {}): string {
+  const query = new URLSearchParams();
+  if (options.width !== undefined) query.set('w', String(options.width));
+  if (options.height !== undefined) query.set('h', String(options.height));
+  if (options.label !== undefined) query.set('label', options.label);
+  const file = name.replace(/[^\w-]/g, '-').slice(0, 64) || 'image';
+  return `${origin}/media/${file}.svg${query.size > 0 ? `?${query}` : ''}`;
+}
+
+// Hono's generic parameters vary per server; serving images does not care about them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function mountPlaceholderMedia(app: Hono<any, any, any>): void {
   app.get('/media/:file', (c) => {
     const match = /^([\w-]{1,64})\.svg$/.exec(c.req.param('file'));
     if (!match?.[1]) return c.json({ error: 'Record not found' }, 404);

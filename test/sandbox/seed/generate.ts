@@ -8,6 +8,7 @@
  * seed in seconds rather than minutes.
  */
 import type { SandboxClock } from '../core/clock.ts';
+import { placeholderUrl } from '../core/placeholder-media.ts';
 import { createRng, type Rng } from '../core/random.ts';
 import type { Federation } from '../federation/delivery.ts';
 import type { MastodonAccountRef, MastodonAdmin } from '../mastodon/admin.ts';
@@ -117,7 +118,6 @@ export async function seedSandbox(targets: SeedTargets, options: SeedOptions = {
         isPrivate: person.isPrivate ?? false,
         age: person.age ?? 30,
         sharing: person.sharing,
-        profilePictureUrl: `${threads.origin}/__sandbox/media/avatar-${person.username.replace(/\W/g, '-')}.svg?w=320&h=320&label=${encodeURIComponent(person.name.slice(0, 1))}`,
         createdAt: accountCreated,
       });
     }
@@ -202,7 +202,7 @@ export async function seedSandbox(targets: SeedTargets, options: SeedOptions = {
           threadsPost(author, {
             text,
             mediaType: 'IMAGE',
-            media: [{ type: 'IMAGE', url: `${threads.origin}/__sandbox/media/${name}.svg?label=${label}`, ...(rng.chance(0.5) ? { altText: rng.pick(ALT_TEXTS) } : {}) }],
+            media: [{ type: 'IMAGE', url: placeholderUrl(threads.origin, name, { label }), ...(rng.chance(0.5) ? { altText: rng.pick(ALT_TEXTS) } : {}) }],
           });
         } else if (roll < 0.35) {
           const items = rng.int(2, 4);
@@ -211,7 +211,7 @@ export async function seedSandbox(targets: SeedTargets, options: SeedOptions = {
             mediaType: 'CAROUSEL',
             media: Array.from({ length: items }, (_, index) => ({
               type: 'IMAGE' as const,
-              url: `${threads.origin}/__sandbox/media/c${made}-${index}.svg?label=${index + 1}`,
+              url: placeholderUrl(threads.origin, `c${made}-${index}`, { label: String(index + 1) }),
               ...(index % 2 === 0 ? { altText: rng.pick(ALT_TEXTS) } : {}),
             })),
           });

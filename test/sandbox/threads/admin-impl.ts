@@ -4,6 +4,7 @@ import { deletePost, follow, like, publish, repost, setPrivate, setSharing, type
 import { apIdOfPost } from './ap-objects.ts';
 import { actorIdOf, permalinkOf, type ThreadsContext } from './context.ts';
 import { issueToken } from './oauth.ts';
+import { placeholderUrl } from '../core/placeholder-media.ts';
 import { SortedIds } from '../core/sorted-ids.ts';
 import { ALL_SCOPES, type Post, type User } from './store.ts';
 
@@ -22,7 +23,7 @@ export function createUser(ctx: ThreadsContext, input: NewThreadsUser): User {
     isPrivate: input.isPrivate ?? false,
     age: input.age ?? 30,
     sharing: false,
-    profilePictureUrl: `${ctx.origin}/avatars/${username}.svg`,
+    profilePictureUrl: placeholderUrl(ctx.origin, `avatar-${username}`, { width: 320, height: 320, label: username.slice(0, 1).toUpperCase() }),
     createdAt: input.createdAt ?? store.clock.now(),
     threads: new SortedIds(),
     replies: new SortedIds(),

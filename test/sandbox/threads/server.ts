@@ -21,7 +21,7 @@ import { registerPublishRoutes } from './graph-publish.ts';
 import { registerReadRoutes } from './graph-read.ts';
 import { oauthRoutes } from './oauth.ts';
 import { createStore } from './store.ts';
-import { escapeHtml } from '../core/html.ts';
+import { mountPlaceholderMedia } from '../core/placeholder-media.ts';
 
 export interface ThreadsServer {
   origin: string;
@@ -63,14 +63,7 @@ export async function startThreadsServer(options: SandboxServerOptions & { appId
   );
   if (options.adminRoutes) app.route('/__sandbox', options.adminRoutes);
 
-  app.get('/avatars/:file{[a-z0-9._]+\\.svg}', (c) => {
-    const letter = escapeHtml((c.req.param('file')[0] ?? '?').toUpperCase());
-    return c.body(
-      `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" fill="#444"/><text x="48" y="62" font-size="44" text-anchor="middle" fill="#fff" font-family="sans-serif">${letter}</text></svg>`,
-      200,
-      { 'content-type': 'image/svg+xml' },
-    );
-  });
+  mountPlaceholderMedia(app);
   app.route('/', oauthRoutes(ctx));
   app.route('/', apRoutes(ctx));
 

@@ -1,6 +1,6 @@
 /**
- * Each injected fault as a client sees it over real HTTP, and the admin routes that let
- * out-of-process tests set them.
+ * Each injected fault as a client sees it over real HTTP, the admin routes that let
+ * out-of-process tests set them, and the placeholder images the servers serve.
  */
 import { Hono } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
@@ -9,6 +9,7 @@ import { createAdminRoutes } from '../../sandbox/core/admin-routes.ts';
 import { createClock } from '../../sandbox/core/clock.ts';
 import { createFaultRegistry, faultMiddleware, type FaultRegistry } from '../../sandbox/core/faults.ts';
 import { listen, type Listening } from '../../sandbox/core/http.ts';
+import { mountPlaceholderMedia, placeholderUrl } from '../../sandbox/core/placeholder-media.ts';
 import { createRateLimiter } from '../../sandbox/core/rate-limit.ts';
 import { createFederation } from '../../sandbox/federation/delivery.ts';
 
@@ -26,6 +27,7 @@ beforeEach(async () => {
     }),
   );
   app.route('/__sandbox', createAdminRoutes({ clock, faults, federation: createFederation(), rateLimiters: { mastodon: createRateLimiter({ max: 300, windowMs: 300_000 }, clock) } }));
+  mountPlaceholderMedia(app);
   app.get('/api/v1/thing', (c) => c.json({ id: '1', text: 'x'.repeat(2000) }));
   server = await listen(app);
 });
@@ -117,13 +119,16 @@ describe('admin routes', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toContain('Not a fault rule');
   });
+});
 
+describe('placeholder images', () => {
   it('serves placeholder images and refuses odd names', async () => {
-    const image = await fetch(`${server.origin}/__sandbox/media/sunrise.svg?label=%3Cscript%3E`);
+    const image = await fetch(placeholderUrl(server.origin, 'sunrise', { label: '<script>' }));
     expect(image.headers.get('content-type')).toBe('image/svg+xml');
     const svg = await image.text();
     expect(svg).toContain('&lt;script&gt;');
     expect(svg).not.toContain('<script>');
-    expect((await fetch(`${server.origin}/__sandbox/media/..%2Fetc.svg`)).status).toBe(404);
+    expect((await fetch(`${server.origin}/media/..%2Fetc.svg`)).status).toBe(404);
+    expect((await fetch(placeholderUrl(server.origin, 'avatar-bob.builds'))).status).toBe(200);
   });
 });
