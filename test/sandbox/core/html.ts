@@ -51,6 +51,7 @@ export function page(brand: string, title: string, body: SafeHtml): string {
   button.primary { background: #3b5bdb; color: white; border-color: #3b5bdb; }
   .error { color: #c92a2a; }
   .note { color: GrayText; font-size: .9rem; }
+  img, video { max-width: 100%; height: auto; border-radius: .4rem; }
   code.code { display: block; font-size: 1.2rem; padding: .75rem; border: 1px dashed currentColor; word-break: break-all; }
 </style>
 </head>
