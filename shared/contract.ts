@@ -6,6 +6,20 @@
  * core for an implementation.
  */
 import { z } from 'zod';
+import {
+  AccountRef,
+  CompleteLinkInput,
+  FlowRef,
+  LinkFlow,
+  LinkRequest,
+  LinkTokenInput,
+  LinkUpdate,
+  RelinkInput,
+  ServerRef,
+  ThreadsServer,
+  ThreadsServerInput,
+  UnlinkResult,
+} from './linking';
 import { Account, AppInfo, Settings, SettingsPatch } from './model';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -29,6 +43,16 @@ const NoInput = z.undefined();
 export const methods = {
   'app.info': method(NoInput, AppInfo, 'Name, version and shell of the running app'),
   'accounts.list': method(NoInput, z.array(Account), 'Linked accounts, oldest first'),
+  'accounts.beginLink': method(LinkRequest, LinkFlow, 'Start signing in to a Mastodon instance or a Threads server'),
+  'accounts.relink': method(RelinkInput, LinkFlow, 'Sign in again to an account that needs it, keeping its data'),
+  'accounts.completeLink': method(CompleteLinkInput, Account, 'Finish a sign-in with a code the user pasted'),
+  'accounts.cancelLink': method(FlowRef, z.null(), 'Stop a sign-in that has not finished'),
+  'accounts.linkToken': method(LinkTokenInput, Account, 'Link a Threads account from a long-lived access token'),
+  'accounts.unlink': method(AccountRef, UnlinkResult, 'Revoke an account\'s token and forget the account'),
+  'accounts.recheck': method(NoInput, z.array(Account), 'Check every linked account\'s sign-in with its server'),
+  'threadsServers.list': method(NoInput, z.array(ThreadsServer), 'Threads servers Braid can link accounts on'),
+  'threadsServers.save': method(ThreadsServerInput, ThreadsServer, 'Add or change a Threads server\'s settings'),
+  'threadsServers.remove': method(ServerRef, z.null(), 'Forget a Threads server that no account uses'),
   'settings.get': method(NoInput, Settings, 'Current preferences'),
   'settings.set': method(SettingsPatch, Settings, 'Change some preferences; returns all of them'),
 } as const;
@@ -36,6 +60,7 @@ export const methods = {
 export const events = {
   'settings.changed': Settings,
   'accounts.changed': z.array(Account),
+  'accounts.linkUpdated': LinkUpdate,
 } as const;
 
 export type Methods = typeof methods;

@@ -19,6 +19,44 @@ export const ERROR_CODES = [
   'secrets.unavailable',
   /** The browser host lost its connection to the backend. */
   'host.unreachable',
+  /** A server did not answer: DNS, refused connection, timeout, offline. */
+  'network.unreachable',
+  /** The server's TLS certificate could not be verified. */
+  'network.tls',
+  /** The server answered with something that is not what its API promises. */
+  'network.bad-response',
+  /** The server says Braid is making too many requests. */
+  'network.rate-limited',
+  /** The server failed (5xx) or refused the request for a reason Braid cannot fix. */
+  'network.server-error',
+  /** What the user typed is not a server address or handle Braid can use. */
+  'link.invalid-address',
+  /** The address answers, but not with the Mastodon API. */
+  'link.not-mastodon',
+  /** The Threads server's settings are incomplete (app id, app secret, redirect URI). */
+  'link.server-not-ready',
+  /** The user pressed Deny (or Cancel) on the server's consent page. */
+  'link.denied',
+  /** A sign-in callback carried a state Braid did not issue: possible CSRF, rejected. */
+  'link.state-mismatch',
+  /** The server refused the authorization code: already used, expired, or for another app. */
+  'link.code-rejected',
+  /** Braid could not open its one-time loopback listener on 127.0.0.1. */
+  'link.loopback-failed',
+  /** Nobody finished signing in before the link expired. */
+  'link.timed-out',
+  /** The user cancelled linking. */
+  'link.cancelled',
+  /** The link flow is unknown: finished, cancelled or expired. */
+  'link.unknown-flow',
+  /** A pasted access token was refused by the server. */
+  'link.token-invalid',
+  /** No linked account has that id. */
+  'account.unknown',
+  /** The account's token was revoked or expired; the user must sign in again. */
+  'account.needs-sign-in',
+  /** A Threads server configuration cannot be saved or used as given. */
+  'servers.invalid',
   /** Anything unexpected; the details are in the log, never in the message. */
   'internal',
 ] as const;

@@ -21,6 +21,8 @@ export const Account = z.object({
   displayName: z.string(),
   avatarUrl: z.url().nullable(),
   status: AccountStatus,
+  /** Why the status is not ok, in words a person can act on; null when all is well. */
+  statusMessage: z.string().nullable(),
   linkedAt: z.iso.datetime(),
 });
 export type Account = z.infer<typeof Account>;

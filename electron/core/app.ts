@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoreHandlers } from '@shared/contract';
 import type { Shell } from '@shared/model';
-import { createAccountsRepo } from './db/accounts-repo';
+import type { AuthWindowOpener, OpenExternal } from './auth/shell-hooks';
+import { createAccountHealth, type AccountHealth } from './accounts/health';
+import { createLinking } from './accounts/linking';
+import { createAccountsRepo, toAccount } from './db/accounts-repo';
+import { createMastodonAppsRepo } from './db/mastodon-apps-repo';
+import { createThreadsServersRepo } from './db/threads-servers-repo';
+import { createThreadsServers } from './networks/threads/servers';
+import { DEFAULT_SANDBOX_THREADS_URL } from './networks/threads/presets';
 import { closeDatabase, openDatabase } from './db/open';
 import { schemaVersion } from './db/migrate';
 import { createSettingsRepo } from './db/settings-repo';
@@ -25,6 +32,14 @@ export interface CoreOptions {
   shell: Shell;
   appVersion: string;
   logger?: Logger;
+  /** Electron: open sign-in pages in the system browser (through openExternalSafe). */
+  openExternal?: OpenExternal;
+  /** Electron: show a sign-in page in a dedicated window that catches an https redirect. */
+  authWindow?: AuthWindowOpener;
+  /** Origin of the sandbox's Threads-like server for the "Braid sandbox" preset (default http://127.0.0.1:4100). */
+  sandboxThreadsUrl?: string;
+  /** How long a sign-in waits for the browser before giving up (default 5 minutes). */
+  linkTimeoutMs?: number;
 }
 
 export interface Core {
@@ -36,6 +51,8 @@ export interface Core {
   /** Secrets pass through here so that every value is known to the logger's redaction. */
   secrets: SecretStore;
   log: Logger;
+  /** Sign-in checks and Threads token refresh (tests drive these directly). */
+  health: AccountHealth;
   close(): void;
 }
 
@@ -57,6 +74,26 @@ export function createCore(options: CoreOptions): Core {
   const accounts = createAccountsRepo(db);
   const events = new CoreEvents();
   const secrets = redactingSecrets(options.secrets, log);
+  const now = () => options.clock.now();
+  const servers = createThreadsServers({
+    repo: createThreadsServersRepo(db),
+    accounts,
+    secrets,
+    now,
+    sandboxUrl: options.sandboxThreadsUrl ?? DEFAULT_SANDBOX_THREADS_URL,
+  });
+  servers.ensurePresets();
+  const linking = createLinking({
+    accounts,
+    servers,
+    secrets,
+    mastodon: { fetch: options.fetch, apps: createMastodonAppsRepo(db), secrets, now, log },
+    events,
+    log,
+    now,
+    flows: { openExternal: options.openExternal, authWindow: options.authWindow, timeoutMs: options.linkTimeoutMs },
+  });
+  const health = createAccountHealth({ accounts, servers, secrets, events, log, fetch: options.fetch, now });
 
   const handlers: CoreHandlers = {
     'app.info': () => ({
@@ -67,7 +104,26 @@ export function createCore(options: CoreOptions): Core {
       schemaVersion: schemaVersion(db),
       logFile: logDir ? join(logDir, LOG_FILE) : null,
     }),
-    'accounts.list': () => accounts.list(),
+    'accounts.list': () => accounts.list().map(toAccount),
+    'accounts.beginLink': (request) => linking.begin(request),
+    'accounts.relink': ({ accountId, method }) => linking.relink(accountId, method),
+    'accounts.completeLink': ({ flowId, code }) => linking.flows.complete(flowId, code),
+    'accounts.cancelLink': ({ flowId }) => {
+      linking.flows.cancel(flowId);
+      return null;
+    },
+    'accounts.linkToken': ({ serverId, token }) => linking.linkToken(serverId, token),
+    'accounts.unlink': ({ accountId }) => linking.unlink(accountId),
+    'accounts.recheck': async () => {
+      await health.recheck();
+      return accounts.list().map(toAccount);
+    },
+    'threadsServers.list': () => servers.list(),
+    'threadsServers.save': (input) => servers.save(input),
+    'threadsServers.remove': async ({ serverId }) => {
+      await servers.remove(serverId);
+      return null;
+    },
     'settings.get': () => settings.get(),
     'settings.set': (patch) => {
       const next = settings.set(patch);
@@ -76,13 +132,20 @@ export function createCore(options: CoreOptions): Core {
     },
   };
 
+  health.start();
+
   return {
     handlers,
     dispatch: createDispatcher(handlers, log),
     events,
     secrets,
     log,
-    close: () => closeDatabase(db),
+    health,
+    close: () => {
+      health.stop();
+      linking.flows.closeAll();
+      closeDatabase(db);
+    },
   };
 }
 

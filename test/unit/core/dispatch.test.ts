@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import type { CoreHandlers } from '@shared/contract';
+import { METHOD_NAMES, type CoreHandlers } from '@shared/contract';
 import { BraidError, isWireError, type WireResult } from '@shared/errors';
 import { DEFAULT_SETTINGS, type AppInfo, type SettingsPatch } from '@shared/model';
 import { createDispatcher, describeIssues } from '../../../electron/core/dispatch';
@@ -9,7 +9,12 @@ import { captureLogger } from './helpers';
 const info: AppInfo = { name: 'Braid', version: '1.2.3', shell: 'electron', platform: 'linux', schemaVersion: 1, logFile: null };
 
 function makeHandlers(overrides: Partial<CoreHandlers> = {}): CoreHandlers {
+  // Methods these tests do not exercise fail loudly if called.
+  const unused = Object.fromEntries(
+    METHOD_NAMES.map((name) => [name, vi.fn(() => Promise.reject(new Error(`${name} is not used in these tests`)))]),
+  ) as unknown as CoreHandlers;
   return {
+    ...unused,
     'app.info': vi.fn(() => info),
     'accounts.list': vi.fn(() => []),
     'settings.get': vi.fn(() => DEFAULT_SETTINGS),

@@ -10,6 +10,7 @@ const ada = {
   displayName: 'Ada',
   avatarUrl: null,
   status: 'ok',
+  statusMessage: null,
   linkedAt: '2025-03-01T10:00:00.000Z',
 };
 

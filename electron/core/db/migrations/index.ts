@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { up as initial } from './001-initial';
+import { up as linking } from './002-linking';
 
 export interface Migration {
   /** 1-based; the database's user_version equals the last one applied. */
@@ -9,4 +10,7 @@ export interface Migration {
 }
 
 /** Append only. Never edit a migration that has shipped: add the next one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', up: initial },
+  { version: 2, name: 'linking', up: linking },
+];

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Account } from '@shared/model';
-import { createAccountsRepo, type AccountsRepo } from '../../../../electron/core/db/accounts-repo';
+import { createAccountsRepo, toAccount, type AccountRecord, type AccountsRepo } from '../../../../electron/core/db/accounts-repo';
 import { closeDatabase, openDatabase, type Db } from '../../../../electron/core/db/open';
 
-function makeAccount(overrides: Partial<Account> = {}): Account {
+function makeAccount(overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
     id: 'acct-ada',
     network: 'mastodon',
@@ -13,7 +13,11 @@ function makeAccount(overrides: Partial<Account> = {}): Account {
     displayName: 'Ada Lovelace',
     avatarUrl: 'https://files.mastodon.social/avatars/ada.png',
     status: 'ok',
+    statusMessage: null,
     linkedAt: '2025-03-01T10:00:00.000Z',
+    threadsServerId: null,
+    tokenIssuedAt: null,
+    tokenExpiresAt: null,
     ...overrides,
   };
 }
@@ -41,7 +45,7 @@ describe('accounts repository', () => {
 
     expect(accounts.get(ada.id)).toEqual(ada);
     expect(accounts.list()).toEqual([ada]);
-    expect(Account.array().parse(accounts.list())).toEqual([ada]);
+    expect(Account.array().parse(accounts.list())).toEqual([toAccount(ada)]);
   });
 
   it('keeps a null avatar as null', () => {
