@@ -165,8 +165,9 @@ export class LinkFlows {
       return account;
     } catch (error) {
       flow.exchanging = false;
-      // A code already spent or a forged answer ends the flow; a mistyped paste may be retried.
-      if (pasted && error instanceof BraidError && (error.code === 'link.code-rejected' || error.code === 'input.invalid')) {
+      // A redirect that fails ends the flow; a wrong paste (a typo, an old address) may be retried.
+      const retryable = ['link.code-rejected', 'link.state-mismatch', 'input.invalid'];
+      if (pasted && error instanceof BraidError && retryable.includes(error.code)) {
         this.#emit(flowId, 'waiting');
         throw error;
       }

@@ -44,7 +44,8 @@ function toRecord(row: Row): ThreadsServerRecord {
 }
 
 export function createThreadsServersRepo(db: Db) {
-  const selectAll = db.prepare<[], Row>('SELECT * FROM threads_servers ORDER BY preset IS NULL, created_at, id');
+  const selectAll = db.prepare<[], Row>(`SELECT * FROM threads_servers
+     ORDER BY CASE preset WHEN 'threads' THEN 0 WHEN 'sandbox' THEN 1 ELSE 2 END, created_at, id`);
   const selectOne = db.prepare<{ id: string }, Row>('SELECT * FROM threads_servers WHERE id = $id');
   const upsert = db.prepare<Row>(
     `INSERT INTO threads_servers (id, name, api_base, authorize_url, app_id, redirect_uri, allows_loopback, uses_pkce, preset, created_at)

@@ -31,7 +31,11 @@ export function normalizeInstance(raw: string): InstanceAddress {
     username = handle[1];
     address = handle[2];
   }
-  if (!/^[a-z][a-z\d+.-]*:\/\//i.test(address)) address = `https://${address}`;
+  if (!/^[a-z][a-z\d+.-]*:\/\//i.test(address)) {
+    // Servers on this computer (the sandbox) speak plain http; everything else https.
+    const bareHost = address.split('/')[0]?.replace(/:\d+$/, '') ?? '';
+    address = `${LOOPBACK.has(bareHost) ? 'http' : 'https'}://${address}`;
+  }
 
   let url: URL;
   try {
