@@ -1,6 +1,7 @@
 /**
  * The Content-Security-Policy for Braid's renderer, built from `default-src 'none'` and opening
- * only what the app needs. Remote media is allowed over https only; scripts only from the app.
+ * only what the app needs. Remote media is allowed over https (plus the loopback sandbox, below);
+ * scripts only from the app.
  */
 export interface CspOptions {
   /** Extra origins the page may fetch or open WebSockets to (the browser host's own ws://). */
@@ -9,6 +10,12 @@ export interface CspOptions {
   dev?: boolean;
 }
 
+/**
+ * The sandbox servers (test/sandbox, `npm run sandbox`) serve avatars and media over plain http
+ * on 127.0.0.1. Loopback only: remote media still needs https.
+ */
+const LOOPBACK_HTTP = ['http://127.0.0.1:*', 'http://localhost:*'];
+
 export function buildCsp(options: CspOptions = {}): string {
   const connect = ["'self'", ...(options.connect ?? [])];
   const style = options.dev ? ["'self'", "'unsafe-inline'"] : ["'self'"];
@@ -16,8 +23,8 @@ export function buildCsp(options: CspOptions = {}): string {
     'default-src': ["'none'"],
     'script-src': ["'self'"],
     'style-src': style,
-    'img-src': ["'self'", 'https:', 'data:', 'blob:'],
-    'media-src': ["'self'", 'https:', 'blob:'],
+    'img-src': ["'self'", 'https:', 'data:', 'blob:', ...LOOPBACK_HTTP],
+    'media-src': ["'self'", 'https:', 'blob:', ...LOOPBACK_HTTP],
     'font-src': ["'self'"],
     'connect-src': connect,
     'object-src': ["'none'"],

@@ -2,11 +2,19 @@
  * `npm run web`: Braid's real core and renderer in any browser, on 127.0.0.1.
  *
  *   node out/main/host.js [--port N] [--data-dir DIR] [--secrets keychain|memory]
+ *                         [--keychain-service NAME] [--sandbox-threads URL]
+ *
+ * --keychain-service  keychain service name the tokens are kept under (default: Braid's own);
+ *                     env BRAID_KEYCHAIN_SERVICE. Lets a second profile or a test keep its own.
+ * --sandbox-threads   origin of the sandbox's Threads-like server for the "Braid sandbox"
+ *                     preset (default http://127.0.0.1:4100); env BRAID_SANDBOX_THREADS.
+ * Flags win over the environment.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json';
 import { defaultDataDir } from '../common/data-dir';
+import { parseSandboxOrigin, SANDBOX_ORIGIN_EXAMPLE } from '../common/sandbox-origin';
 import { createCore } from '../core/app';
 import { KeytarSecretStore } from '../core/secrets/keytar-store';
 import { MemorySecretStore } from '../core/secrets/memory-store';
@@ -19,6 +27,8 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
       secrets: { type: 'string', default: 'keychain' },
+      'keychain-service': { type: 'string' },
+      'sandbox-threads': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -27,14 +37,19 @@ async function main(): Promise<void> {
     throw new Error(`--secrets must be "keychain" or "memory", not ${values.secrets}`);
   }
 
+  const keychainService = optionOrEnv(values['keychain-service'], '--keychain-service', 'BRAID_KEYCHAIN_SERVICE');
+  const sandboxThreads = optionOrEnv(values['sandbox-threads'], '--sandbox-threads', 'BRAID_SANDBOX_THREADS');
+  const sandboxThreadsUrl = sandboxThreads ? httpOrigin(sandboxThreads) : undefined;
+
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const core = createCore({
     dataDir,
-    secrets: values.secrets === 'memory' ? new MemorySecretStore() : new KeytarSecretStore(),
+    secrets: values.secrets === 'memory' ? new MemorySecretStore() : new KeytarSecretStore(keychainService?.value),
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },
     shell: 'browser',
     appVersion: pkg.version,
+    ...(sandboxThreadsUrl ? { sandboxThreadsUrl } : {}),
   });
   const host = await startHost({ core, rendererDir: join(import.meta.dirname, '../renderer'), port });
 
@@ -63,6 +78,28 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+interface Setting {
+  value: string;
+  /** How the user gave it, for error messages: "--flag" or "BRAID_…". */
+  source: string;
+}
+
+/** A flag, else its environment variable; an empty variable counts as unset, an empty flag is a mistake. */
+function optionOrEnv(flagValue: string | undefined, flag: string, envName: string): Setting | undefined {
+  if (flagValue !== undefined) {
+    if (flagValue.trim() === '') throw new Error(`${flag} needs a value`);
+    return { value: flagValue, source: flag };
+  }
+  const env = process.env[envName];
+  return env ? { value: env, source: envName } : undefined;
+}
+
+function httpOrigin({ value, source }: Setting): string {
+  const origin = parseSandboxOrigin(value);
+  if (!origin) throw new Error(`${source} must be an http(s) origin such as ${SANDBOX_ORIGIN_EXAMPLE}, not ${value}`);
+  return origin;
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,12 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions, Privileges } from 'electron';
 import { EVENT_CHANNEL } from '@shared/contract';
+import { BraidError } from '@shared/errors';
 import { buildCsp } from '../common/csp';
+import { parseSandboxOrigin, SANDBOX_ORIGIN_EXAMPLE } from '../common/sandbox-origin';
 import { createCore, type Core, type CoreOptions } from '../core/app';
 import type { Logger } from '../core/log';
 import type { SecretStore } from '../core/secrets/secret-store';
+import { createAuthWindowOpener, type AuthWindowLike, type AuthWindowParent } from './auth-window';
 import { openExternalSafe, type ShellLike } from './external';
 import { registerIpc, type IpcMainLike } from './ipc';
 import { hardenWebContents, type WebContentsLike } from './navigation';
@@ -32,7 +35,8 @@ export interface ElectronApis {
     on(event: string, listener: (...args: never[]) => void): void;
   };
   BrowserWindow: {
-    new (options: BrowserWindowConstructorOptions): WindowLike;
+    /** Braid's own windows and the sign-in windows (auth-window.ts) alike. */
+    new (options: BrowserWindowConstructorOptions): WindowLike & AuthWindowLike;
     getAllWindows(): WindowLike[];
   };
   ipcMain: IpcMainLike;
@@ -58,6 +62,8 @@ export interface MainOptions {
   secrets: SecretStore;
   logger?: Logger;
   fetch?: CoreOptions['fetch'];
+  /** Origin of the sandbox's Threads-like server (BRAID_SANDBOX_THREADS); must be http(s). */
+  sandboxThreadsUrl?: string;
 }
 
 export interface MainHandle {
@@ -84,6 +90,13 @@ export function startMain(electron: ElectronApis, options: MainOptions): MainHan
 
 function onReady(electron: ElectronApis, options: MainOptions): Core {
   const { app, BrowserWindow, ipcMain, protocol, session, shell } = electron;
+  const sandboxThreadsUrl = options.sandboxThreadsUrl === undefined ? undefined : sandboxOrigin(options.sandboxThreadsUrl);
+  const openExternal = (url: string) => openExternalSafe(shell, url);
+  // Sign-in windows show a server's pages and govern their own navigation; they are not Braid
+  // windows: they get no events, are never "the" window, and never a parent.
+  const signInContents = new WeakSet<object>();
+  const braidWindows = (): WindowLike[] =>
+    BrowserWindow.getAllWindows().filter((window) => !window.isDestroyed() && !signInContents.has(window.webContents));
   const core = createCore({
     dataDir: app.getPath('userData'),
     secrets: options.secrets,
@@ -92,13 +105,23 @@ function onReady(electron: ElectronApis, options: MainOptions): Core {
     shell: 'electron',
     appVersion: app.getVersion(),
     ...(options.logger ? { logger: options.logger } : {}),
+    openExternal,
+    // Called only once a sign-in starts, by which time the opener below (which logs through the core's logger) exists.
+    authWindow: (request) => openAuthWindow(request),
+    ...(sandboxThreadsUrl ? { sandboxThreadsUrl } : {}),
   });
   const log = core.log;
+  const openAuthWindow = createAuthWindowOpener({
+    BrowserWindow,
+    // WindowLike narrows a real BrowserWindow for testing; Electron takes the window itself as parent.
+    parent: () => braidWindows()[0] as unknown as AuthWindowParent | undefined,
+    log,
+    selfNavigating: signInContents,
+  });
   const origins = trustedOrigins(options.devServerUrl);
-  const openExternal = (url: string) => openExternalSafe(shell, url);
 
   app.on('web-contents-created', (_event: never, contents: WebContentsLike) => {
-    hardenWebContents(contents, openExternal, log);
+    hardenWebContents(contents, openExternal, log, signInContents);
   });
   // Braid needs no camera, microphone, location or notifications permission from web content.
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => {
@@ -117,9 +140,7 @@ function onReady(electron: ElectronApis, options: MainOptions): Core {
 
   registerIpc({ ipcMain, dispatch: core.dispatch, isTrustedSender: (frame) => isTrustedFrame(frame, origins), log });
   core.events.onAny((name, payload) => {
-    for (const window of BrowserWindow.getAllWindows()) {
-      if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
-    }
+    for (const window of braidWindows()) window.webContents.send(EVENT_CHANNEL, name, payload);
   });
 
   const openWindow = (): void => {
@@ -131,19 +152,30 @@ function onReady(electron: ElectronApis, options: MainOptions): Core {
 
   // A second launch brings the running Braid forward instead of starting another one.
   app.on('second-instance', () => {
-    const [existing] = BrowserWindow.getAllWindows();
+    const [existing] = braidWindows();
     if (!existing) return openWindow();
     if (existing.isMinimized()) existing.restore();
     existing.focus();
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+    if (braidWindows().length === 0) openWindow();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', () => core.close());
   return core;
+}
+
+function sandboxOrigin(raw: string): string {
+  const origin = parseSandboxOrigin(raw);
+  if (!origin) {
+    throw new BraidError(
+      'input.invalid',
+      `The sandbox Threads server (BRAID_SANDBOX_THREADS) must be an http(s) origin such as ${SANDBOX_ORIGIN_EXAMPLE}, not "${raw}".`,
+    );
+  }
+  return origin;
 }
 
 function toWs(httpUrl: string): string {

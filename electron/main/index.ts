@@ -14,7 +14,10 @@ const { ready } = startMain(
     preloadPath: join(here, '../preload/index.cjs'),
     rendererDir: join(here, '../renderer'),
     ...(process.env.ELECTRON_RENDERER_URL ? { devServerUrl: process.env.ELECTRON_RENDERER_URL } : {}),
-    secrets: new KeytarSecretStore(),
+    // A second profile (or a test) keeps its tokens under its own keychain service name.
+    secrets: new KeytarSecretStore(process.env.BRAID_KEYCHAIN_SERVICE || undefined),
+    // Where the "Braid sandbox" preset finds the sandbox's Threads-like server (npm run sandbox).
+    ...(process.env.BRAID_SANDBOX_THREADS ? { sandboxThreadsUrl: process.env.BRAID_SANDBOX_THREADS } : {}),
   },
 );
 

@@ -48,8 +48,12 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-function launch(args: string[]): Launched {
-  const child = spawn(process.execPath, [HOST_JS, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(args: string[], env: Record<string, string> = {}): Launched {
+  const child = spawn(process.execPath, [HOST_JS, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BRAID_SANDBOX_THREADS: '', BRAID_KEYCHAIN_SERVICE: '', ...env },
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -159,6 +163,11 @@ describe('node out/main/host.js', () => {
     [['--port', '70000'], /Braid host could not start: --port must be 0–65535, not 70000/],
     [['--port', 'abc'], /Braid host could not start: --port must be 0–65535, not abc/],
     [['--no-such-flag'], /Braid host could not start: .*--no-such-flag/],
+    [['--sandbox-threads', 'ftp://127.0.0.1:4100'], /Braid host could not start: --sandbox-threads must be an http\(s\) origin such as http:\/\/127\.0\.0\.1:4100, not ftp:\/\/127\.0\.0\.1:4100/],
+    [['--sandbox-threads', '127.0.0.1:4100'], /Braid host could not start: --sandbox-threads must be an http\(s\) origin .*not 127\.0\.0\.1:4100/],
+    [['--sandbox-threads', 'http://127.0.0.1:4100/threads'], /Braid host could not start: --sandbox-threads must be an http\(s\) origin/],
+    [['--sandbox-threads'], /Braid host could not start: .*--sandbox-threads/],
+    [['--keychain-service', ''], /Braid host could not start: --keychain-service needs a value/],
   ])('refuses %j with a clear message and a non-zero exit', async (args, message) => {
     const dataDir = await tempDir();
     const host = launch([...args, '--data-dir', dataDir]);
@@ -167,5 +176,24 @@ describe('node out/main/host.js', () => {
     expect(exit.code).not.toBeNull();
     expect(host.stderr()).toMatch(message);
     expect(host.stdout()).not.toMatch(READY);
+  });
+
+  it('refuses a BRAID_SANDBOX_THREADS that is not an http(s) origin, naming the variable', async () => {
+    const dataDir = await tempDir();
+    const host = launch(['--data-dir', dataDir, '--secrets', 'memory'], { BRAID_SANDBOX_THREADS: 'javascript:alert(1)' });
+    const exit = await host.exited;
+    expect(exit.code).toBe(1);
+    expect(host.stderr()).toMatch(/Braid host could not start: BRAID_SANDBOX_THREADS must be an http\(s\) origin .*not javascript:alert\(1\)/);
+    expect(host.stdout()).not.toMatch(READY);
+  });
+
+  it('starts with a valid --sandbox-threads, which wins over the environment', async () => {
+    const dataDir = await tempDir();
+    const host = launch(['--data-dir', dataDir, '--secrets', 'memory', '--sandbox-threads', 'http://127.0.0.1:4100/'], {
+      BRAID_SANDBOX_THREADS: 'not a url',
+    });
+    const { port, token } = await waitForReady(host);
+    await expect(call(port, token, 'app.info')).resolves.toMatchObject({ ok: true, value: { shell: 'browser' } });
+    await expect(stop(host)).resolves.toEqual({ code: 0, signal: null });
   });
 });

@@ -24,12 +24,19 @@ describe('buildCsp', () => {
     expect(csp).not.toContain('unsafe-inline');
   });
 
-  it('allows remote images and media over https only', () => {
+  it('allows remote images and media over https, and plain http only from the loopback sandbox', () => {
     const map = directives(buildCsp());
-    expect(map.get('img-src')).toContain('https:');
-    expect(map.get('img-src')).not.toContain('http:');
-    expect(map.get('media-src')).toContain('https:');
-    expect(map.get('media-src')).not.toContain('http:');
+    for (const name of ['img-src', 'media-src']) {
+      const sources = map.get(name) ?? [];
+      expect(sources, name).toContain('https:');
+      expect(sources, name).not.toContain('http:');
+      const plainHttp = sources.filter((source) => source.startsWith('http:') || source.startsWith('http://'));
+      expect(plainHttp, name).toEqual(['http://127.0.0.1:*', 'http://localhost:*']);
+    }
+    // The sandbox's http origins open media only, never scripts, styles or connections.
+    for (const name of ['script-src', 'style-src', 'connect-src', 'font-src', 'default-src']) {
+      expect(map.get(name)?.some((source) => source.startsWith('http')), name).toBe(false);
+    }
   });
 
   it('adds extra connect origins after self', () => {

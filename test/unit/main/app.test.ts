@@ -1,15 +1,37 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserWindowConstructorOptions, Privileges } from 'electron';
+import type { Privileges } from 'electron';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EVENT_CHANNEL, METHOD_NAMES, ipcChannel } from '@shared/contract';
 import { buildCsp } from '../../../electron/common/csp';
-import { DATABASE_FILE } from '../../../electron/core/app';
+import type * as CoreApp from '../../../electron/core/app';
+import { DATABASE_FILE, type CoreOptions } from '../../../electron/core/app';
 import { MemorySecretStore } from '../../../electron/core/secrets/memory-store';
 import { startMain, type ElectronApis, type MainOptions } from '../../../electron/main/app';
 import { mainWindowOptions } from '../../../electron/main/window';
-import { APP_FRAME, fakeIpcMain, fakeWebContents, recordingLogger } from './fakes';
+import { APP_FRAME, fakeBrowserWindowClass, fakeIpcMain, fakeWebContents, recordingLogger } from './fakes';
+
+/** Every CoreOptions main hands to createCore, so tests can check what the core receives. */
+const coreOptions = vi.hoisted(() => [] as CoreOptions[]);
+
+vi.mock('../../../electron/core/app', async (importOriginal) => {
+  const actual = await importOriginal<typeof CoreApp>();
+  return {
+    ...actual,
+    createCore: (options: CoreOptions) => {
+      coreOptions.push(options);
+      return actual.createCore(options);
+    },
+  };
+});
+
+/** The options of the core the latest startMain created. */
+function lastCoreOptions(): CoreOptions {
+  const options = coreOptions.at(-1);
+  if (!options) throw new Error('no core was created');
+  return options;
+}
 
 const PRELOAD = '/opt/Braid/out/preload/index.cjs';
 const INDEX = '<!doctype html><title>Braid</title>';
@@ -60,39 +82,7 @@ function fakeElectron({ singleInstance = true } = {}) {
     listeners,
   };
 
-  class FakeWindow {
-    static windows: FakeWindow[] = [];
-    /** What loadURL resolves or rejects with. */
-    static load: () => Promise<void> = () => Promise.resolve();
-    static getAllWindows(): FakeWindow[] {
-      return [...FakeWindow.windows];
-    }
-    readonly options: BrowserWindowConstructorOptions;
-    readonly onceListeners = new Map<string, () => void>();
-    readonly loadURL = vi.fn<(url: string) => Promise<void>>(() => FakeWindow.load());
-    readonly show = vi.fn<() => void>();
-    readonly focus = vi.fn<() => void>();
-    readonly restore = vi.fn<() => void>();
-    minimized = false;
-    isMinimized(): boolean {
-      return this.minimized;
-    }
-    readonly webContents = { ...fakeWebContents(), send: vi.fn<(channel: string, ...args: unknown[]) => void>() };
-    destroyed = false;
-    constructor(options: BrowserWindowConstructorOptions) {
-      this.options = options;
-      FakeWindow.windows.push(this);
-      // Like Electron, a new window announces its webContents before the constructor returns.
-      app.emit('web-contents-created', {}, this.webContents);
-    }
-    once(event: string, listener: () => void): this {
-      this.onceListeners.set(event, listener);
-      return this;
-    }
-    isDestroyed(): boolean {
-      return this.destroyed;
-    }
-  }
+  const FakeWindow = fakeBrowserWindowClass((contents) => app.emit('web-contents-created', {}, contents));
 
   const ipcMain = fakeIpcMain();
   const schemes = new Map<string, ProtocolHandler>();
@@ -289,6 +279,106 @@ describe('startMain', () => {
     await fakes.ipcMain.invoke(ipcChannel('settings.set'), { url: 'https://evil.example/', parent: null }, { theme: 'light' });
     expect(second.webContents.send).toHaveBeenCalledTimes(1);
   });
+
+  it('gives the core an openExternal that opens only http(s) addresses in the system browser', async () => {
+    const fakes = fakeElectron();
+    await startReady(fakes);
+    const { openExternal } = lastCoreOptions();
+    if (!openExternal) throw new Error('the core got no openExternal');
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'braid://app/index.html', 'not a url']) {
+      await expect(openExternal(url)).resolves.toBe(false);
+    }
+    expect(fakes.shell.openExternal).not.toHaveBeenCalled();
+    await expect(openExternal('https://threads.example/oauth/authorize?state=s')).resolves.toBe(true);
+    expect(fakes.shell.openExternal).toHaveBeenCalledExactlyOnceWith('https://threads.example/oauth/authorize?state=s');
+  });
+
+  it("gives the core a sign-in window: modal to Braid's window, free to navigate, catching the redirect, and kept out of Braid's events", async () => {
+    const fakes = fakeElectron();
+    await startReady(fakes);
+    const { authWindow } = lastCoreOptions();
+    if (!authWindow) throw new Error('the core got no authWindow');
+    const [main] = fakes.FakeWindow.windows;
+
+    const controller = new AbortController();
+    const answer = 'https://braid.example/threads/callback?code=c0de&state=st4te';
+    const result = authWindow({
+      authorizeUrl: 'https://threads.example/oauth/authorize?state=st4te',
+      redirectUri: 'https://braid.example/threads/callback',
+      signal: controller.signal,
+    });
+    expect(fakes.FakeWindow.windows).toHaveLength(2);
+    const signIn = fakes.FakeWindow.windows[1];
+    if (!main || !signIn) throw new Error('windows missing');
+    expect(signIn.options.parent).toBe(main);
+    expect(signIn.options.modal).toBe(true);
+    expect(signIn.options.webPreferences?.preload).toBeUndefined();
+    expect(signIn.loadURL).toHaveBeenCalledExactlyOnceWith('https://threads.example/oauth/authorize?state=st4te');
+
+    // Hardened by web-contents-created like every webContents, but its own handler decides navigation.
+    expect(signIn.webContents.navigateTo('https://threads.example/login')).toBe(false);
+    expect(signIn.webContents.navigateTo('file:///etc/passwd')).toBe(true);
+    expect(main.webContents.navigateTo('https://threads.example/login')).toBe(true);
+    expect(signIn.webContents.attachWebview()).toBe(true);
+
+    // Core events go to Braid's windows only, never to a server's page.
+    await fakes.ipcMain.invoke(ipcChannel('settings.set'), APP_FRAME, { theme: 'dark' });
+    expect(main.webContents.send).toHaveBeenCalledTimes(1);
+    expect(signIn.webContents.send).not.toHaveBeenCalled();
+
+    expect(signIn.webContents.redirectTo(answer)).toBe(true);
+    await expect(result).resolves.toBe(answer);
+    await vi.waitFor(() => expect(signIn.destroyed).toBe(true));
+  });
+
+  it("does not count a sign-in window as Braid's window on activate, nor as a parent", async () => {
+    const fakes = fakeElectron();
+    await startReady(fakes);
+    const { authWindow } = lastCoreOptions();
+    if (!authWindow) throw new Error('the core got no authWindow');
+    const controller = new AbortController();
+    const request = { authorizeUrl: 'https://threads.example/a', redirectUri: 'https://braid.example/cb', signal: controller.signal };
+    const [main] = fakes.FakeWindow.windows;
+    main?.destroy();
+
+    // Only a sign-in window is left: it stands alone, and activate still opens Braid.
+    const first = authWindow(request);
+    const lone = fakes.FakeWindow.windows[1];
+    expect(lone?.options.parent).toBeUndefined();
+    expect(lone?.options.modal).toBeUndefined();
+    fakes.app.emit('activate');
+    expect(fakes.FakeWindow.windows).toHaveLength(3);
+    const reopened = fakes.FakeWindow.windows[2];
+    expect(reopened?.options).toEqual(mainWindowOptions(PRELOAD));
+
+    const second = authWindow(request);
+    expect(fakes.FakeWindow.windows[3]?.options.parent).toBe(reopened);
+    controller.abort();
+    await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(second).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('passes the sandbox Threads server through to the core as an origin', async () => {
+    const fakes = fakeElectron();
+    await startReady(fakes, { sandboxThreadsUrl: 'http://127.0.0.1:4100/' });
+    expect(lastCoreOptions().sandboxThreadsUrl).toBe('http://127.0.0.1:4100');
+
+    const plain = fakeElectron();
+    await startReady(plain);
+    expect(lastCoreOptions().sandboxThreadsUrl).toBeUndefined();
+  });
+
+  it.each(['ftp://127.0.0.1:4100', '127.0.0.1:4100', 'http://127.0.0.1:4100/threads', 'not a url'])(
+    'refuses to start with a sandbox Threads server of %j, opening nothing',
+    async (sandboxThreadsUrl) => {
+      const fakes = fakeElectron();
+      const handle = startMain(fakes.electron, fakes.options({ sandboxThreadsUrl }));
+      fakes.whenReady.resolve();
+      await expect(handle.ready).rejects.toThrow(/BRAID_SANDBOX_THREADS.*http\(s\) origin/);
+      expect(fakes.FakeWindow.windows).toHaveLength(0);
+      expect(fakes.ipcMain.handlers.size).toBe(0);
+    },
+  );
 
   it('with a dev server, loads it and injects a dev CSP into its responses', async () => {
     const fakes = fakeElectron();

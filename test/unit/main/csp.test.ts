@@ -27,12 +27,21 @@ describe('buildCsp', () => {
     expect(buildCsp()).not.toContain('unsafe-eval');
   });
 
-  it('loads remote images over https, data: and blob:, never plain http', () => {
+  it('loads remote images over https, data: and blob:, never plain http from the network', () => {
     const img = production.get('img-src');
     expect(img).toEqual(expect.arrayContaining(['https:', 'data:', 'blob:']));
     expect(img).not.toContain('http:');
     expect(img).not.toContain('*');
+    expect(img).not.toContain('http://*');
     expect(production.get('media-src')).not.toContain('http:');
+  });
+
+  it('loads images and media over plain http from the loopback sandbox servers, and nothing else from them', () => {
+    // test/sandbox serves avatars and media at e.g. http://127.0.0.1:4200/media/…
+    expect(production.get('img-src')).toEqual(["'self'", 'https:', 'data:', 'blob:', 'http://127.0.0.1:*', 'http://localhost:*']);
+    expect(production.get('media-src')).toEqual(["'self'", 'https:', 'blob:', 'http://127.0.0.1:*', 'http://localhost:*']);
+    expect(production.get('connect-src')).not.toContain('http://127.0.0.1:*');
+    expect(production.get('script-src')).not.toContain('http://127.0.0.1:*');
   });
 
   it('locks plugins, <base>, form posts and framing', () => {

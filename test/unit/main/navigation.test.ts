@@ -90,3 +90,28 @@ describe('hardenWebContents', () => {
     });
   });
 });
+
+describe('hardenWebContents with self-navigating contents (sign-in windows)', () => {
+  it('leaves navigation of registered contents to their own handler, deciding when the navigation happens', () => {
+    const { log, records } = recordingLogger();
+    const openExternal = vi.fn<(url: string) => Promise<boolean>>(() => Promise.resolve(true));
+    const selfNavigating = new WeakSet<object>();
+    const main = fakeWebContents();
+    const signIn = fakeWebContents();
+    hardenWebContents(main, openExternal, log, selfNavigating);
+    hardenWebContents(signIn, openExternal, log, selfNavigating);
+
+    // Not registered yet (Electron hardens inside the BrowserWindow constructor): blocked.
+    expect(signIn.navigateTo('https://threads.example/login')).toBe(true);
+    selfNavigating.add(signIn);
+    expect(signIn.navigateTo('https://threads.example/login')).toBe(false);
+    // Not even file: is refused here: the sign-in window's own handler does that (auth-window.test.ts).
+    expect(signIn.navigateTo('file:///etc/passwd')).toBe(false);
+
+    // Everything else stays as hard as for Braid's own window.
+    expect(main.navigateTo('https://threads.example/login')).toBe(true);
+    expect(signIn.attachWebview()).toBe(true);
+    expect(signIn.windowOpen('https://threads.example/')).toEqual({ action: 'deny' });
+    expect(records.filter((r) => r.scope === 'navigation' && r.message.startsWith('blocked'))).toHaveLength(2);
+  });
+});
