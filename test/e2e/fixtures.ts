@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test as base, chromium, _electron, type Browser, type ElectronApplication, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable, electronExecutable } from './browsers';
+import { forgetKeychain } from './keychain';
+import { DEMO_PASSWORD, DEMO_USERNAME, startSandbox, type Sandbox } from '../sandbox/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HOST_ENTRY = join(ROOT, 'out/main/host.js');
@@ -20,6 +23,8 @@ export interface BraidApp {
   restart(): Promise<void>;
   /** Only for the browser host: the address without the token. */
   origin: string | null;
+  /** The keychain service this app's secrets are filed under. */
+  keychainService: string;
 }
 
 interface Backend {
@@ -28,9 +33,17 @@ interface Backend {
   stop(): Promise<void>;
 }
 
-async function startHost(browser: Browser, dataDir: string): Promise<Backend> {
+/** What every launch of one app shares: its data folder, its keychain service, the sandbox it points at. */
+interface Profile {
+  dataDir: string;
+  keychainService: string;
+  sandboxThreads: string;
+}
+
+async function startHost(browser: Browser, profile: Profile): Promise<Backend> {
   if (!existsSync(HOST_ENTRY)) throw new Error('out/main/host.js is missing: run `npm run build` first.');
-  const child = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--data-dir', dataDir], {
+  const args = ['--port', '0', '--data-dir', profile.dataDir, '--keychain-service', profile.keychainService, '--sandbox-threads', profile.sandboxThreads];
+  const child = spawn(process.execPath, [HOST_ENTRY, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await waitForUrl(child);
@@ -46,14 +59,19 @@ async function startHost(browser: Browser, dataDir: string): Promise<Backend> {
   };
 }
 
-async function startElectron(executablePath: string, dataDir: string): Promise<Backend> {
+async function startElectron(executablePath: string, profile: Profile): Promise<Backend> {
   if (!existsSync(MAIN_ENTRY)) throw new Error('out/main/index.js is missing: run `npm run build` first.');
   const app: ElectronApplication = await _electron.launch({
     executablePath,
     // The project folder, so Electron reads package.json (name, version, ESM "type", main).
     // Chromium's sandbox cannot start as root (CI containers); everywhere else it stays on.
     args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ROOT],
-    env: { ...process.env, BRAID_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      BRAID_DATA_DIR: profile.dataDir,
+      BRAID_KEYCHAIN_SERVICE: profile.keychainService,
+      BRAID_SANDBOX_THREADS: profile.sandboxThreads,
+    },
   });
   const page = await app.firstWindow();
   return { page, origin: null, stop: () => app.close() };
@@ -86,8 +104,19 @@ function stopProcess(child: ChildProcess): Promise<void> {
 
 let printedElectronSkip = false;
 
-export const test = base.extend<{ app: BraidApp }, { shell: ShellKind; hostBrowser: Browser | null }>({
+export const test = base.extend<{ app: BraidApp; sandbox: Sandbox }, { shell: ShellKind; hostBrowser: Browser | null }>({
   shell: ['host', { option: true, scope: 'worker' }],
+
+  /** Both sandbox servers, empty but for the demo user, on free ports; the app's Threads preset points here. */
+  // Playwright reads a fixture's dependencies from its first parameter, so it must be a pattern.
+  // eslint-disable-next-line no-empty-pattern
+  sandbox: async ({}, use) => {
+    const sandbox = await startSandbox({ seed: false });
+    sandbox.mastodon.admin.createAccount({ username: DEMO_USERNAME, password: DEMO_PASSWORD, displayName: 'Braid Demo' });
+    sandbox.threads.admin.createUser({ username: DEMO_USERNAME, password: DEMO_PASSWORD, name: 'Braid Demo' });
+    await use(sandbox);
+    await sandbox.stop();
+  },
 
   hostBrowser: [
     async ({ shell }, use) => {
@@ -101,8 +130,8 @@ export const test = base.extend<{ app: BraidApp }, { shell: ShellKind; hostBrows
     { scope: 'worker' },
   ],
 
-  app: async ({ shell, hostBrowser }, use, testInfo) => {
-    let launch: (dataDir: string) => Promise<Backend>;
+  app: async ({ shell, hostBrowser, sandbox }, use, testInfo) => {
+    let launch: (profile: Profile) => Promise<Backend>;
     if (shell === 'electron') {
       const electron = electronExecutable();
       if ('reason' in electron) {
@@ -112,14 +141,16 @@ export const test = base.extend<{ app: BraidApp }, { shell: ShellKind; hostBrows
         testInfo.skip(true, reason);
         return;
       }
-      launch = (dir) => startElectron(electron.path, dir);
+      launch = (p) => startElectron(electron.path, p);
     } else {
       if (!hostBrowser) throw new Error('The browser host project needs a browser');
-      launch = (dir) => startHost(hostBrowser, dir);
+      launch = (p) => startHost(hostBrowser, p);
     }
 
     const dataDir = mkdtempSync(join(tmpdir(), 'braid-e2e-'));
-    let backend = await launch(dataDir);
+    // The real keychain, under a service name of this test's own, so tests never see each other's tokens.
+    const profile: Profile = { dataDir, keychainService: `Braid e2e ${randomUUID()}`, sandboxThreads: sandbox.threads.origin };
+    let backend = await launch(profile);
     const app: BraidApp = {
       shell,
       dataDir,
@@ -129,15 +160,17 @@ export const test = base.extend<{ app: BraidApp }, { shell: ShellKind; hostBrows
       get origin() {
         return backend.origin;
       },
+      keychainService: profile.keychainService,
       async restart() {
         await backend.stop();
-        backend = await launch(dataDir);
+        backend = await launch(profile);
       },
     };
     try {
       await use(app);
     } finally {
       await backend.stop();
+      await forgetKeychain(profile.keychainService);
       rmSync(dataDir, { recursive: true, force: true });
     }
   },

@@ -1,6 +1,9 @@
 import type { BraidApi } from '@shared/api';
 import type { Account, AppInfo, Settings, SettingsPatch } from '@shared/model';
 import { errorMessage } from '../lib/braid';
+import { Linking } from './linking.svelte';
+import { Notices } from './notices.svelte';
+import { ThreadsServers } from './threads-servers.svelte';
 
 export type View = 'timeline' | 'settings';
 
@@ -13,10 +16,16 @@ export class AppState {
   #loading = $state(true);
   #error = $state<string | null>(null);
   #connected = $state(true);
+  #checking = $state(false);
   view = $state<View>('timeline');
+  readonly notices = new Notices();
+  readonly servers: ThreadsServers;
+  readonly linking: Linking;
 
   constructor(api: BraidApi) {
     this.#api = api;
+    this.servers = new ThreadsServers(api);
+    this.linking = new Linking(api, (account) => this.#upsert(account));
   }
 
   get info() {
@@ -37,12 +46,17 @@ export class AppState {
   get connected() {
     return this.#connected;
   }
+  /** A "Check again" is running. */
+  get checking() {
+    return this.#checking;
+  }
 
   /** Reads everything the shell needs and subscribes to changes. Returns the unsubscribe function. */
   start(): () => void {
     const stops = [
       this.#api.on('settings.changed', (settings) => (this.#settings = settings)),
       this.#api.on('accounts.changed', (accounts) => (this.#accounts = accounts)),
+      this.linking.listen(),
     ];
     void this.reload();
     return () => stops.forEach((stop) => stop());
@@ -77,6 +91,43 @@ export class AppState {
       this.#settings = previous;
       this.#error = `Could not save settings: ${errorMessage(error)}`;
     }
+  }
+
+  /**
+   * Unlinks after the user confirmed. Resolves when done (the result is a notice: a warning when
+   * the server could not be told); rejects with a message the confirm dialog shows.
+   */
+  async unlink(account: Account): Promise<void> {
+    const result = await this.#api.accounts.unlink({ accountId: account.id });
+    this.#accounts = this.#accounts.filter((candidate) => candidate.id !== account.id);
+    this.notices.push(result.message, result.revoked ? 'success' : 'warning');
+  }
+
+  /** "Check again" for offline accounts: asks every server and says how it went. */
+  async recheck(): Promise<void> {
+    if (this.#checking) return;
+    const offline = this.#accounts.filter((a) => a.status === 'offline').map((a) => a.id);
+    this.#checking = true;
+    try {
+      this.#accounts = await this.#api.accounts.recheck();
+      const still = this.#accounts.filter((account) => offline.includes(account.id) && account.status === 'offline');
+      if (still.length === 0) this.notices.push('All accounts are reachable again.', 'success');
+      else
+        for (const account of still)
+          this.notices.push(`@${account.handle} is still offline. ${account.statusMessage ?? ''}`.trim(), 'warning');
+    } catch (error) {
+      this.notices.push(`Could not check the accounts: ${errorMessage(error)}`, 'warning');
+    } finally {
+      this.#checking = false;
+    }
+  }
+
+  /** A freshly linked (or signed in again) account shows at once, before `accounts.changed` comes. */
+  #upsert(account: Account): void {
+    const known = this.#accounts.some((candidate) => candidate.id === account.id);
+    this.#accounts = known
+      ? this.#accounts.map((candidate) => (candidate.id === account.id ? account : candidate))
+      : [...this.#accounts, account];
   }
 
   setConnected(connected: boolean): void {

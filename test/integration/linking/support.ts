@@ -1,7 +1,7 @@
 /**
  * Shared by the linking tests: a core on a temp folder whose secrets, logs and renderer-bound
- * output are all recorded (for the token scan), and a scripted "browser" that answers the
- * sandbox servers' real sign-in and consent pages the way a person would.
+ * output are all recorded (for the token scan). The scripted "browser" for the sandbox's sign-in
+ * pages lives with the sandbox (test/sandbox/sign-in-pages.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import { createCore, type Core, type CoreOptions } from '../../../electron/core/
 import { createLogger, formatRecord } from '../../../electron/core/log';
 import { MemorySecretStore } from '../../../electron/core/secrets/memory-store';
 import type { SecretStore } from '../../../electron/core/secrets/secret-store';
+
+export { answerMastodon, answerThreads, visit } from '../../sandbox/sign-in-pages.ts';
 
 export interface Harness {
   core: Core;
@@ -95,83 +97,4 @@ export function startHarness(options: Partial<CoreOptions> & { fileLog?: boolean
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function hiddenFields(page: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const unescape = (s: string) => s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
-  for (const m of page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) out[unescape(m[1] ?? '')] = unescape(m[2] ?? '');
-  return out;
-}
-
-export interface SignIn {
-  username: string;
-  password: string;
-  /** Press the consent page's Deny / Cancel instead. */
-  deny?: boolean;
-}
-
-/**
- * The Mastodon sandbox's pages: log in, then Authorize or Deny. Resolves with where the server
- * sends the browser (the redirect URI with code/state or error), or the oob page's code.
- */
-export async function answerMastodon(authorizeUrl: string, who: SignIn): Promise<{ location?: string; oobCode?: string }> {
-  const origin = new URL(authorizeUrl).origin;
-  const loginPage = await (await fetch(authorizeUrl)).text();
-  if (!loginPage.includes('name="password"')) throw new Error(`expected a login form, got: ${loginPage.slice(0, 300)}`);
-  const signIn = await fetch(`${origin}/auth/sign_in`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams({ ...hiddenFields(loginPage), username: who.username, password: who.password }),
-  });
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const next = signIn.headers.get('location');
-  if (next === null) throw new Error(`sign in failed with ${signIn.status}`);
-  const consent = await fetch(new URL(next, origin), { headers: { cookie }, redirect: 'manual' });
-  const consentPage = consent.status === 302 ? '' : await consent.text();
-  // A user who already holds a token of this app is not asked again (the oob code shows at once).
-  const shown = /<code class="code">([^<]+)<\/code>/.exec(consentPage);
-  if (shown?.[1]) return { oobCode: shown[1] };
-  const answer =
-    consent.status === 302
-      ? consent
-      : await fetch(`${origin}/oauth/authorize`, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { cookie },
-          body: new URLSearchParams({ ...hiddenFields(consentPage), decision: who.deny ? 'deny' : 'authorize' }),
-        });
-  const location = answer.headers.get('location');
-  if (location) return { location };
-  const page = await answer.text();
-  const oob = /<code class="code">([^<]+)<\/code>/.exec(page);
-  if (!oob?.[1]) throw new Error(`no redirect and no code (HTTP ${answer.status}): ${page.replace(/<[^>]+>/g, ' ').slice(-300)}`);
-  return { oobCode: oob[1] };
-}
-
-/** The Threads sandbox's pages: log in, then Allow or Cancel. Resolves with the redirect's Location. */
-export async function answerThreads(authorizeUrl: string, who: SignIn): Promise<string> {
-  const origin = new URL(authorizeUrl).origin;
-  const loginPage = await (await fetch(authorizeUrl)).text();
-  if (!loginPage.includes('name="password"')) throw new Error(`expected a login form, got: ${loginPage.slice(0, 300)}`);
-  const consent = await fetch(`${origin}/oauth/authorize/login`, {
-    method: 'POST',
-    body: new URLSearchParams({ ...hiddenFields(loginPage), username: who.username, password: who.password }),
-  });
-  const consentPage = await consent.text();
-  if (!consentPage.includes('name="decision"')) throw new Error(`expected the consent page, got HTTP ${consent.status}`);
-  const answer = await fetch(`${origin}/oauth/authorize/consent`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams({ ...hiddenFields(consentPage), decision: who.deny ? 'cancel' : 'allow' }),
-  });
-  const location = answer.headers.get('location');
-  if (!location) throw new Error(`consent did not redirect (HTTP ${answer.status})`);
-  return location;
-}
-
-/** The browser arriving at the redirect URI (the loopback listener). */
-export async function visit(url: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(url.replace(/#.*$/, ''));
-  return { status: response.status, body: await response.text() };
 }

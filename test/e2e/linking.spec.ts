@@ -1,0 +1,189 @@
+/**
+ * Linking both sandbox accounts the way a person does: the real renderer, the real core, the
+ * sandbox servers' real login and consent pages, the real keychain.
+ *
+ * In the browser host the sign-in page opens in a new tab, which this spec fills in like a
+ * person. Under _electron the page opens in the system browser, which Playwright cannot drive, so
+ * there the same pages are answered by a scripted browser and the code pasted back.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { DEMO_PASSWORD, DEMO_USERNAME, type Sandbox } from '../sandbox/index.ts';
+import { answerMastodon, answerThreads, visit } from '../sandbox/sign-in-pages.ts';
+import { expect, screenshotPath, test, type BraidApp } from './fixtures';
+import { readKeychain } from './keychain';
+
+const demo = { username: DEMO_USERNAME, password: DEMO_PASSWORD };
+
+function linkDialog(page: Page): Locator {
+  return page.getByRole('dialog');
+}
+
+async function openLinkDialog(page: Page): Promise<Locator> {
+  await page.getByTestId('link-account-sidebar').click();
+  const dialog = linkDialog(page);
+  await expect(dialog.getByRole('heading', { name: 'Link an account' })).toBeVisible();
+  return dialog;
+}
+
+/** Presses Continue and signs in on the server's own pages, in a real tab where the shell allows it. */
+async function continueAndSignIn(app: BraidApp, dialog: Locator, network: 'mastodon' | 'threads'): Promise<void> {
+  if (app.shell === 'host') {
+    const tab = app.page.context().waitForEvent('page');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const signIn = await tab;
+    await signIn.waitForLoadState();
+    await signIn.getByLabel(network === 'mastodon' ? 'Username or e-mail' : 'Username').fill(demo.username);
+    await signIn.getByLabel('Password').fill(demo.password);
+    await signIn.getByRole('button', { name: 'Log in' }).click();
+    await signIn.getByRole('button', { name: network === 'mastodon' ? 'Authorize' : 'Allow' }).click();
+    await expect(signIn.getByText('You can close this tab')).toBeVisible();
+    await signIn.screenshot({ path: screenshotPath(`linking-${network}-done-tab`) });
+    await signIn.close();
+    return;
+  }
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  const authorizeUrl = (await dialog.getByRole('link', { name: 'Open the sign-in page again' }).getAttribute('href')) ?? '';
+  if (network === 'mastodon') {
+    const { oobCode } = await answerMastodon(authorizeUrl, demo);
+    await dialog.getByLabel('Code or address').fill(oobCode ?? '');
+    await dialog.getByRole('button', { name: 'Finish linking' }).click();
+  } else {
+    await visit(await answerThreads(authorizeUrl, demo));
+  }
+}
+
+async function linkMastodon(app: BraidApp, sandbox: Sandbox): Promise<void> {
+  const dialog = await openLinkDialog(app.page);
+  await dialog.getByRole('button', { name: 'Mastodon', exact: true }).click();
+  await dialog.getByLabel('Mastodon server or handle').fill(`@${DEMO_USERNAME}@${sandbox.mastodon.host}`);
+  // The system browser cannot be driven under _electron: take the code-paste path there.
+  if (app.shell === 'electron') await dialog.getByRole('checkbox').check();
+  await continueAndSignIn(app, dialog, 'mastodon');
+  await expect(dialog.getByRole('heading', { name: `Linked @${DEMO_USERNAME}@${sandbox.mastodon.host}` })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+async function linkThreads(app: BraidApp): Promise<void> {
+  const dialog = await openLinkDialog(app.page);
+  await dialog.getByRole('button', { name: 'Threads', exact: true }).click();
+  await dialog.getByRole('radio', { name: /^Braid sandbox/ }).check();
+  await continueAndSignIn(app, dialog, 'threads');
+  await expect(dialog.getByRole('heading', { name: `Linked @${DEMO_USERNAME}` })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+}
+
+function accountRow(page: Page, network: 'mastodon' | 'threads'): Locator {
+  return page.getByRole('region', { name: 'Accounts' }).locator(`[data-network="${network}"]`);
+}
+
+test.describe('linking accounts', () => {
+  test('links both sandbox accounts, keeps them across a restart, and unlinking revokes the token', async ({ app, sandbox }) => {
+    const { page } = app;
+    await linkMastodon(app, sandbox);
+    await linkThreads(app);
+
+    const mastodonRow = accountRow(page, 'mastodon');
+    const threadsRow = accountRow(page, 'threads');
+    await expect(mastodonRow).toContainText(`@${DEMO_USERNAME}@${sandbox.mastodon.host}`);
+    await expect(mastodonRow).toContainText('Braid Demo');
+    await expect(threadsRow).toContainText(`@${DEMO_USERNAME}`);
+    await page.screenshot({ path: screenshotPath('linking-both-linked') });
+
+    // Tokens are in the real keychain, and nowhere the page can see.
+    const keychain = await readKeychain(app.keychainService);
+    const tokens = [...keychain].filter(([key]) => key.endsWith(':token')).map(([, value]) => value);
+    expect(tokens).toHaveLength(2);
+    const html = await page.content();
+    for (const token of tokens) expect(html).not.toContain(token);
+
+    // A restart reads the tokens back from the keychain and checks them with both servers.
+    await app.restart();
+    await expect(accountRow(app.page, 'mastodon')).toHaveAttribute('data-status', 'ok');
+    await expect(accountRow(app.page, 'threads')).toHaveAttribute('data-status', 'ok');
+    await expect(app.page.getByTestId('linked-timeline')).toBeVisible();
+
+    // Unlink Mastodon: its token stops working on the server.
+    const mastodonId = await accountRow(app.page, 'mastodon').getAttribute('data-account-id');
+    const tokenBefore = (await readKeychain(app.keychainService)).get(`account:${mastodonId ?? ''}:token`);
+    expect(tokens).toContain(tokenBefore);
+    await accountRow(app.page, 'mastodon').getByRole('button', { name: /^Account options/ }).click();
+    await app.page.getByRole('button', { name: 'Unlink', exact: true }).click();
+    const confirm = app.page.getByRole('dialog', { name: /^Unlink @/ });
+    await confirm.getByRole('button', { name: 'Unlink' }).click();
+    await expect(app.page.getByTestId('notices')).toContainText("has revoked Braid's access");
+    await expect(accountRow(app.page, 'mastodon')).toHaveCount(0);
+    await expect(accountRow(app.page, 'threads')).toHaveCount(1);
+
+    const check = await fetch(`${sandbox.mastodon.origin}/api/v1/accounts/verify_credentials`, {
+      headers: { authorization: `Bearer ${tokenBefore ?? ''}` },
+    });
+    expect(check.status).toBe(401);
+    expect((await readKeychain(app.keychainService)).has(`account:${mastodonId ?? ''}:token`)).toBe(false);
+  });
+
+  test('a revoked Threads token shows "Needs sign-in", and one click signs in again', async ({ app, sandbox }) => {
+    await linkThreads(app);
+    const row = accountRow(app.page, 'threads');
+    const id = await row.getAttribute('data-account-id');
+    const token = (await readKeychain(app.keychainService)).get(`account:${id ?? ''}:token`) ?? '';
+    sandbox.threads.admin.revokeToken(token);
+
+    await app.restart();
+    const stale = accountRow(app.page, 'threads');
+    await expect(stale).toHaveAttribute('data-status', 'needs-sign-in');
+    await expect(stale).toContainText('Needs sign-in');
+    await app.page.screenshot({ path: screenshotPath('linking-needs-sign-in') });
+
+    const dialog = linkDialog(app.page);
+    if (app.shell === 'host') {
+      const tab = app.page.context().waitForEvent('page');
+      await stale.getByRole('button', { name: 'Sign in again' }).click();
+      const signIn = await tab;
+      await signIn.getByLabel('Username').fill(demo.username);
+      await signIn.getByLabel('Password').fill(demo.password);
+      await signIn.getByRole('button', { name: 'Log in' }).click();
+      await signIn.getByRole('button', { name: 'Allow' }).click();
+      await signIn.close();
+    } else {
+      await stale.getByRole('button', { name: 'Sign in again' }).click();
+      const href = (await dialog.getByRole('link', { name: 'Open the sign-in page again' }).getAttribute('href')) ?? '';
+      await visit(await answerThreads(href, demo));
+    }
+    await expect(dialog.getByRole('heading', { name: `Signed in again as @${DEMO_USERNAME}` })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(accountRow(app.page, 'threads')).toHaveAttribute('data-status', 'ok');
+    await expect(accountRow(app.page, 'threads')).toHaveAttribute('data-account-id', id ?? '');
+  });
+
+  test('a wrong server address gets a message that says what to do', async ({ app }) => {
+    const dialog = await openLinkDialog(app.page);
+    await dialog.getByRole('button', { name: 'Mastodon', exact: true }).click();
+    await dialog.getByLabel('Mastodon server or handle').fill('not a server');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('Type your server, like mastodon.social');
+    await expect(dialog.getByLabel('Mastodon server or handle')).toHaveValue('not a server');
+    await app.page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  });
+
+  test('pressing Deny on the consent page links nothing and says so', async ({ app, sandbox }) => {
+    test.skip(app.shell === 'electron', 'Deny is pressed on the server page, which only the browser host can drive.');
+    const dialog = await openLinkDialog(app.page);
+    await dialog.getByRole('button', { name: 'Mastodon', exact: true }).click();
+    await dialog.getByLabel('Mastodon server or handle').fill(sandbox.mastodon.origin);
+    const tab = app.page.context().waitForEvent('page');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const signIn = await tab;
+    await signIn.getByLabel('Username or e-mail').fill(demo.username);
+    await signIn.getByLabel('Password').fill(demo.password);
+    await signIn.getByRole('button', { name: 'Log in' }).click();
+    await signIn.getByRole('button', { name: 'Deny' }).click();
+    await expect(signIn.getByText('did not give Braid access')).toBeVisible();
+    await signIn.close();
+    await expect(dialog.getByRole('heading', { name: 'Linking didn’t finish' })).toBeVisible();
+    await expect(dialog.getByRole('alert')).toContainText('You chose not to give Braid access');
+    await app.page.screenshot({ path: screenshotPath('linking-denied') });
+    await expect(accountRow(app.page, 'mastodon')).toHaveCount(0);
+  });
+});
