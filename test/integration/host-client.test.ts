@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWireError } from '@shared/errors';
 import type { Settings } from '@shared/model';
 import { createCore, type Core } from '../../electron/core/app';
+import { MIGRATIONS } from '../../electron/core/db/migrations';
 import { createLogger } from '../../electron/core/log';
 import { MemorySecretStore } from '../../electron/core/secrets/memory-store';
 import { startHost, type RunningHost } from '../../electron/host/server';
@@ -71,7 +72,7 @@ afterEach(async () => {
 describe('host client', () => {
   it('calls contract methods by domain and resolves with their values', async () => {
     const braid = connect();
-    await expect(braid.app.info()).resolves.toMatchObject({ name: 'Braid', shell: 'browser', schemaVersion: 1 });
+    await expect(braid.app.info()).resolves.toMatchObject({ name: 'Braid', shell: 'browser', schemaVersion: MIGRATIONS.length });
     await expect(braid.accounts.list()).resolves.toEqual([]);
     const saved = await braid.settings.set({ theme: 'dark' });
     expect(saved.theme).toBe('dark');

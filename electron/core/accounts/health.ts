@@ -34,9 +34,11 @@ export function createAccountHealth(deps: HealthDeps) {
   const { accounts, secrets, log } = deps;
   const changed = () => deps.events.emit('accounts.changed', accounts.list().map(toAccount));
   let timer: NodeJS.Timeout | undefined;
+  /** Set on close: checks still in flight must not touch the closed database. */
+  let stopped = false;
 
   function setStatus(account: AccountRecord, status: AccountStatus, message: string | null): void {
-    if (account.status === status && account.statusMessage === message) return;
+    if (stopped || (account.status === status && account.statusMessage === message)) return;
     accounts.setStatus(account.id, status, message);
     changed();
   }
@@ -74,6 +76,7 @@ export function createAccountHealth(deps: HealthDeps) {
         account.network === 'mastodon'
           ? await verifyMastodonToken(account.server, token)
           : await fetchThreadsProfile({ fetch: deps.fetch, now: deps.now, log }, deps.servers.get(account.threadsServerId ?? 'threads'), token);
+      if (stopped) return;
       accounts.setProfile(account.id, profile);
       setStatus({ ...account, ...profile }, 'ok', null);
     } catch (error) {
@@ -88,6 +91,8 @@ export function createAccountHealth(deps: HealthDeps) {
     try {
       const server = deps.servers.get(account.threadsServerId ?? 'threads');
       const fresh = await refreshThreadsToken({ fetch: deps.fetch, now: deps.now, log }, server, await tokenOf(account));
+      // The old token stays valid until it expires, so a refresh that lands after close loses nothing.
+      if (stopped) return false;
       await secrets.set(accountTokenKey(account.id), fresh.token);
       accounts.setTokenTimes(account.id, fresh.issuedAt, fresh.expiresAt);
       log.info('accounts', `refreshed the Threads sign-in of @${account.handle}`);
@@ -111,13 +116,22 @@ export function createAccountHealth(deps: HealthDeps) {
       const results = await Promise.all(accounts.list().map(refresh));
       return results.filter(Boolean).length;
     },
-    /** The start-up check and the hourly refresh. */
+    /** The start-up check and the hourly refresh; they run in the background and never throw. */
     start(): void {
-      void api.refreshDue().then(() => api.recheck());
-      timer = setInterval(() => void api.refreshDue(), REFRESH_CHECK_MS);
+      const background = async (startUp: boolean): Promise<void> => {
+        try {
+          await api.refreshDue();
+          if (startUp && !stopped) await api.recheck();
+        } catch (error) {
+          if (!stopped) log.error('accounts', 'the background sign-in check failed', error);
+        }
+      };
+      void background(true);
+      timer = setInterval(() => void background(false), REFRESH_CHECK_MS);
       timer.unref();
     },
     stop(): void {
+      stopped = true;
       clearInterval(timer);
     },
   };
