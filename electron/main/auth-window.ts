@@ -9,6 +9,7 @@ import { BraidError } from '@shared/errors';
 import type { AuthWindowOpener, AuthWindowRequest } from '../core/auth/shell-hooks';
 import type { Logger } from '../core/log';
 import { safeForLog } from './navigation';
+import { HARDENED_WEB_PREFERENCES } from './window';
 
 /** What Electron passes to will-navigate, will-redirect and did-start-navigation listeners. */
 export interface NavigationDetails {
@@ -80,16 +81,8 @@ export function authWindowOptions(partition: string, parent?: AuthWindowParent):
     ...(parent ? { parent, modal: true } : {}),
     webPreferences: {
       // No "persist:" prefix: cookies and storage live in memory only, one session per window.
+      ...HARDENED_WEB_PREFERENCES,
       partition,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
     },
   };
 }

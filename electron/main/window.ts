@@ -1,7 +1,21 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 
+/** What every Braid window runs with: sandboxed, isolated, no Node in the page, no webviews. */
+export const HARDENED_WEB_PREFERENCES = {
+  sandbox: true,
+  contextIsolation: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+} as const satisfies BrowserWindowConstructorOptions['webPreferences'];
+
 /**
- * Options for every Braid window: sandboxed, isolated, no Node in the page, and a bundled
+ * Options for the main Braid window: sandboxed, isolated, no Node in the page, and a bundled
  * preload that exposes only the contract.
  */
 export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
@@ -15,17 +29,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
     backgroundColor: '#1b1d22',
     autoHideMenuBar: true,
     webPreferences: {
+      ...HARDENED_WEB_PREFERENCES,
       preload: preloadPath,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
       spellcheck: true,
     },
   };
