@@ -198,4 +198,34 @@ describe('linking a Mastodon account', () => {
       sandbox.faults.clear();
     }
   });
+
+  it('explains a malformed answer while signing in, and links nothing', async () => {
+    h = startHarness();
+    const flow = await begin(sandbox.mastodon.origin);
+    sandbox.faults.add({ server: 'mastodon', method: 'POST', path: '/oauth/token', fault: { kind: 'malformed-json' }, times: 1 });
+    try {
+      const { location } = await answerMastodon(flow.authorizeUrl, ada);
+      await visit(location ?? '');
+      const done = await h.nextUpdate(flow.id, ['linked', 'failed']);
+      expect(done.error).toMatchObject({ code: 'network.bad-response', message: expect.stringContaining('could not read') as string });
+      expect(await h.call('accounts.list')).toEqual([]);
+    } finally {
+      sandbox.faults.clear();
+    }
+  });
+
+  it('keeps an account whose server sends an HTML page instead of JSON, marked offline with the reason', async () => {
+    h = startHarness();
+    const account = await link();
+    sandbox.faults.add({ server: 'mastodon', path: '/api/v1/accounts/verify_credentials', fault: { kind: 'html' } });
+    try {
+      const [checked] = (await h.call('accounts.recheck')) as Account[];
+      expect(checked).toMatchObject({ id: account.id, status: 'offline', statusMessage: expect.stringContaining('could not read') as string });
+      expect(await h.secrets.get(accountTokenKey(account.id))).not.toBeNull();
+    } finally {
+      sandbox.faults.clear();
+    }
+    const [again] = (await h.call('accounts.recheck')) as Account[];
+    expect(again).toMatchObject({ id: account.id, status: 'ok', statusMessage: null });
+  });
 });

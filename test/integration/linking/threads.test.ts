@@ -166,4 +166,19 @@ describe('linking a Threads account', () => {
     expect(result).toMatchObject({ revoked: false, message: expect.stringContaining('Website permissions') as string });
     expect(await h.secrets.get(accountTokenKey(account.id))).toBeNull();
   });
+
+  it('keeps the account, marked offline, when the server cuts its answer short, and recovers', async () => {
+    h = harness();
+    const { account } = await linkThreads();
+    sandbox.faults.add({ server: 'threads', path: '/v1.0/me', fault: { kind: 'truncated' } });
+    try {
+      const [checked] = (await h.call('accounts.recheck')) as Account[];
+      expect(checked).toMatchObject({ id: account.id, status: 'offline' });
+      expect(checked?.statusMessage).toMatch(/stopped answering halfway|could not read/);
+    } finally {
+      sandbox.faults.clear();
+    }
+    const [again] = (await h.call('accounts.recheck')) as Account[];
+    expect(again).toMatchObject({ id: account.id, status: 'ok', statusMessage: null });
+  });
 });

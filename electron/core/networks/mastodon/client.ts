@@ -2,7 +2,7 @@
  * Signed-in calls to a Mastodon server go through masto.js; this file turns its errors into
  * BraidErrors (a 401 means the token was revoked: the account needs signing in again).
  */
-import { createRestAPIClient, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
+import { createRestAPIClient, MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError, type mastodon } from 'masto';
 import { BraidError } from '@shared/errors';
 import { DEFAULT_TIMEOUT_MS, transportError } from '../../net/http';
 
@@ -43,7 +43,7 @@ export function explainMastodonError(origin: string, step: string, error: unknow
   if (error instanceof MastoTimeoutError) {
     return transportError(new URL(origin), error, DEFAULT_TIMEOUT_MS);
   }
-  if (error instanceof MastoUnexpectedError || error instanceof SyntaxError) {
+  if (error instanceof MastoUnexpectedError || error instanceof MastoDeserializeError || error instanceof SyntaxError) {
     return new BraidError('network.bad-response', `${host} sent an answer Braid could not read while ${step}.`, { cause: error });
   }
   return transportError(new URL(origin), error, null);
@@ -60,7 +60,8 @@ export interface MastodonProfile {
 export async function verifyMastodonToken(origin: string, accessToken: string): Promise<MastodonProfile> {
   const me = await mastodonCall(origin, 'checking your account', () => mastodonClient(origin, accessToken).v1.accounts.verifyCredentials());
   // Servers differ from the docs; check what Braid relies on rather than trusting the types.
-  const raw = me as Partial<Record<'id' | 'acct' | 'displayName' | 'avatar', unknown>>;
+  // masto.js hands back whatever a non-JSON body decoded to (even undefined), so check the shape first.
+  const raw = (typeof me === 'object' && (me as unknown) !== null ? me : {}) as Partial<Record<'id' | 'acct' | 'displayName' | 'avatar', unknown>>;
   const host = new URL(origin).host;
   if (typeof raw.id !== 'string' || raw.id === '' || typeof raw.acct !== 'string' || raw.acct === '') {
     throw new BraidError('network.bad-response', `${host} described your account in a way Braid could not read.`);
