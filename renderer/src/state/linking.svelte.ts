@@ -286,9 +286,9 @@ export class Linking {
       // The account comes with the update; `accounts.changed` shows it in the sidebar either way.
       if (update.account) this.#succeed(update.account);
       else this.close();
-    }
-    else if (update.phase === 'failed') this.#fail(update.error?.message ?? 'Signing in did not finish.');
-    else if (update.phase === 'cancelled') {
+    } else if (update.phase === 'failed') {
+      this.#fail(update.error?.message ?? 'Signing in did not finish.');
+    } else if (update.phase === 'cancelled') {
       this.#generation++;
       this.#reset();
       this.#open = false;
