@@ -49,6 +49,8 @@ export const ERROR_CODES = [
   'link.cancelled',
   /** The link flow is unknown: finished, cancelled or expired. */
   'link.unknown-flow',
+  /** Signing in again for an account ended signed in as someone else. */
+  'link.wrong-account',
   /** A pasted access token was refused by the server. */
   'link.token-invalid',
   /** No linked account has that id. */

@@ -98,7 +98,20 @@ export function createLinking(deps: LinkingDeps) {
         account.network === 'mastodon'
           ? { network: 'mastodon', instance: account.server }
           : { network: 'threads', serverId: account.threadsServerId ?? 'threads' };
-      return flows.begin(await targetFor(request), method);
+      const target = await targetFor(request);
+      // "Sign in again" is for this account: a sign-in as someone else must not quietly add another.
+      const exchange: LinkTarget['exchange'] = async (answer) => {
+        const identity = await target.exchange(answer);
+        if (identity.remoteId === account.remoteId) return identity;
+        if (target.network === 'mastodon') {
+          await revokeMastodonToken(deps.mastodon, target.server, identity.token).catch(() => false);
+        }
+        throw new BraidError(
+          'link.wrong-account',
+          `You signed in as @${identity.handle}, but this sign-in was for @${account.handle}. Sign in again as @${account.handle}, or use Link an account to add @${identity.handle}.`,
+        );
+      };
+      return flows.begin({ ...target, exchange }, method);
     },
     async linkToken(serverId: string, token: string): Promise<Account> {
       const ready = await deps.servers.ready(serverId);

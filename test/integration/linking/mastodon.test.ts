@@ -175,6 +175,29 @@ describe('linking a Mastodon account', () => {
     expect(done.account).toMatchObject({ id: account.id, status: 'ok' });
   });
 
+  it('signing in again as someone else is refused, and their new token revoked', async () => {
+    const issued: string[] = [];
+    h = startHarness({
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (new URL(input instanceof Request ? input.url : input).pathname === '/oauth/token') issued.push(((await response.clone().json()) as { access_token: string }).access_token);
+        return response;
+      },
+    });
+    const account = await link();
+    sandbox.mastodon.admin.revokeToken(await tokenOf(account));
+    await h.call('accounts.recheck');
+    const flow = (await h.call('accounts.relink', { accountId: account.id })) as LinkFlow;
+    const { location } = await answerMastodon(flow.authorizeUrl, { username: 'grace', password: 'grace-password' });
+    await visit(location ?? '');
+    const done = await h.nextUpdate(flow.id, ['linked', 'failed']);
+    expect(done.error).toMatchObject({ code: 'link.wrong-account', message: expect.stringContaining(`You signed in as @grace@${sandbox.mastodon.host}`) as string });
+    const list = (await h.call('accounts.list')) as Account[];
+    expect(list).toEqual([expect.objectContaining({ id: account.id, status: 'needs-sign-in' })]);
+    expect(issued).toHaveLength(2);
+    await expect.poll(() => verify(issued[1] ?? '')).toBe(401);
+  });
+
   it('unlinking revokes the token on the server and deletes it from the keychain', async () => {
     h = startHarness();
     const account = await link();
