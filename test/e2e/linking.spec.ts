@@ -25,17 +25,23 @@ async function openLinkDialog(page: Page): Promise<Locator> {
   return dialog;
 }
 
+/** Fills in a sandbox server's own login page, then Authorize/Allow (or Deny/Cancel) on its consent page. */
+async function answerInTab(tab: Page, network: 'mastodon' | 'threads', deny = false): Promise<void> {
+  await tab.waitForLoadState();
+  await tab.getByLabel(network === 'mastodon' ? 'Username or e-mail' : 'Username').fill(demo.username);
+  await tab.getByLabel('Password').fill(demo.password);
+  await tab.getByRole('button', { name: 'Log in' }).click();
+  const button = network === 'mastodon' ? (deny ? 'Deny' : 'Authorize') : deny ? 'Cancel' : 'Allow';
+  await tab.getByRole('button', { name: button }).click();
+}
+
 /** Presses Continue and signs in on the server's own pages, in a real tab where the shell allows it. */
 async function continueAndSignIn(app: BraidApp, dialog: Locator, network: 'mastodon' | 'threads'): Promise<void> {
   if (app.shell === 'host') {
     const tab = app.page.context().waitForEvent('page');
     await dialog.getByRole('button', { name: 'Continue' }).click();
     const signIn = await tab;
-    await signIn.waitForLoadState();
-    await signIn.getByLabel(network === 'mastodon' ? 'Username or e-mail' : 'Username').fill(demo.username);
-    await signIn.getByLabel('Password').fill(demo.password);
-    await signIn.getByRole('button', { name: 'Log in' }).click();
-    await signIn.getByRole('button', { name: network === 'mastodon' ? 'Authorize' : 'Allow' }).click();
+    await answerInTab(signIn, network);
     await expect(signIn.getByText('You can close this tab')).toBeVisible();
     await signIn.screenshot({ path: screenshotPath(`linking-${network}-done-tab`) });
     await signIn.close();
@@ -140,10 +146,9 @@ test.describe('linking accounts', () => {
       const tab = app.page.context().waitForEvent('page');
       await stale.getByRole('button', { name: 'Sign in again' }).click();
       const signIn = await tab;
-      await signIn.getByLabel('Username').fill(demo.username);
-      await signIn.getByLabel('Password').fill(demo.password);
-      await signIn.getByRole('button', { name: 'Log in' }).click();
-      await signIn.getByRole('button', { name: 'Allow' }).click();
+      await answerInTab(signIn, 'threads');
+      // Closing the tab before the redirect reaches Braid's listener would lose the answer.
+      await expect(signIn.getByText('You can close this tab')).toBeVisible();
       await signIn.close();
     } else {
       await stale.getByRole('button', { name: 'Sign in again' }).click();
@@ -175,10 +180,7 @@ test.describe('linking accounts', () => {
     const tab = app.page.context().waitForEvent('page');
     await dialog.getByRole('button', { name: 'Continue' }).click();
     const signIn = await tab;
-    await signIn.getByLabel('Username or e-mail').fill(demo.username);
-    await signIn.getByLabel('Password').fill(demo.password);
-    await signIn.getByRole('button', { name: 'Log in' }).click();
-    await signIn.getByRole('button', { name: 'Deny' }).click();
+    await answerInTab(signIn, 'mastodon', true);
     await expect(signIn.getByText('did not give Braid access')).toBeVisible();
     await signIn.close();
     await expect(dialog.getByRole('heading', { name: 'Linking didn’t finish' })).toBeVisible();
