@@ -55,8 +55,15 @@ export class LinkFlows {
     const state = randomToken();
     const pkce = createPkce();
     const listener = method === 'loopback' ? await openLoopback({ expectedState: state, serverName: target.serverName }) : undefined;
-    const redirectUri = listener ? listener.redirectUri : target.redirectUriFor(method as Exclude<LinkMethod, 'loopback'>);
-    const authorizeUrl = target.authorizeUrl({ redirectUri, state, codeChallenge: pkce.challenge });
+    let redirectUri: string;
+    let authorizeUrl: string;
+    try {
+      redirectUri = listener ? listener.redirectUri : target.redirectUriFor(method as Exclude<LinkMethod, 'loopback'>);
+      authorizeUrl = target.authorizeUrl({ redirectUri, state, codeChallenge: pkce.challenge });
+    } catch (error) {
+      await listener?.close();
+      throw error;
+    }
     const id = randomUUID();
     const timeoutMs = this.#options.timeoutMs ?? DEFAULT_LINK_TIMEOUT_MS;
     const flow: PendingFlow = {
