@@ -78,7 +78,7 @@ export async function openLoopback(options: LoopbackOptions): Promise<LoopbackLi
     const code = (error as { code?: unknown }).code;
     throw new BraidError(
       'link.loopback-failed',
-      `Braid could not open its sign-in listener on ${host}${typeof code === 'string' ? ` (${code})` : ''}. Tick "I'll paste a code instead" and try again.`,
+      `Braid could not open its sign-in listener on ${host}${typeof code === 'string' ? ` (${code})` : ''}. Tick “I’ll paste a code instead” and try again.`,
       { cause: error },
     );
   }

@@ -119,6 +119,6 @@ describe('linking fails clearly', () => {
     // 192.0.2.1 (TEST-NET-1) is never an address of this machine, so binding to it fails.
     const error = await openLoopback({ expectedState: 's', serverName: 'example.social', host: '192.0.2.1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BraidError);
-    expect(error).toMatchObject({ code: 'link.loopback-failed', message: expect.stringContaining("I'll paste a code instead") as string });
+    expect(error).toMatchObject({ code: 'link.loopback-failed', message: expect.stringContaining('I’ll paste a code instead') as string });
   });
 });
