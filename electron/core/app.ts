@@ -83,17 +83,21 @@ export function createCore(options: CoreOptions): Core {
     sandboxUrl: options.sandboxThreadsUrl ?? DEFAULT_SANDBOX_THREADS_URL,
   });
   servers.ensurePresets();
+  const threadsDeps = { fetch: options.fetch, now, log };
+  const announceAccounts = () => events.emit('accounts.changed', accounts.list().map(toAccount));
   const linking = createLinking({
     accounts,
     servers,
     secrets,
     mastodon: { fetch: options.fetch, apps: createMastodonAppsRepo(db), secrets, now, log },
+    threads: threadsDeps,
     events,
+    announce: announceAccounts,
     log,
     now,
     flows: { openExternal: options.openExternal, authWindow: options.authWindow, timeoutMs: options.linkTimeoutMs },
   });
-  const health = createAccountHealth({ accounts, servers, secrets, events, log, fetch: options.fetch, now });
+  const health = createAccountHealth({ accounts, servers, secrets, threads: threadsDeps, announce: announceAccounts, log, now });
 
   const handlers: CoreHandlers = {
     'app.info': () => ({

@@ -6,12 +6,10 @@
  */
 import { BraidError } from '@shared/errors';
 import type { AccountStatus } from '@shared/model';
-import { toAccount, type AccountRecord, type AccountsRepo } from '../db/accounts-repo';
-import type { CoreEvents } from '../events';
+import type { AccountRecord, AccountsRepo } from '../db/accounts-repo';
 import type { Logger } from '../log';
-import type { Fetch } from '../net/http';
 import { verifyMastodonToken } from '../networks/mastodon/client';
-import { fetchThreadsProfile, refreshThreadsToken } from '../networks/threads/oauth';
+import { fetchThreadsProfile, refreshThreadsToken, type ThreadsDeps } from '../networks/threads/oauth';
 import type { ThreadsServers } from '../networks/threads/servers';
 import type { SecretStore } from '../secrets/secret-store';
 import { accountTokenKey } from './tokens';
@@ -24,15 +22,15 @@ export interface HealthDeps {
   accounts: AccountsRepo;
   servers: ThreadsServers;
   secrets: SecretStore;
-  events: CoreEvents;
+  threads: ThreadsDeps;
+  /** Tells the renderer the account list changed. */
+  announce: () => void;
   log: Logger;
-  fetch: Fetch;
   now: () => number;
 }
 
 export function createAccountHealth(deps: HealthDeps) {
-  const { accounts, secrets, log } = deps;
-  const changed = () => deps.events.emit('accounts.changed', accounts.list().map(toAccount));
+  const { accounts, secrets, log, announce } = deps;
   let timer: NodeJS.Timeout | undefined;
   /** Set on close: checks still in flight must not touch the closed database. */
   let stopped = false;
@@ -40,7 +38,7 @@ export function createAccountHealth(deps: HealthDeps) {
   function setStatus(account: AccountRecord, status: AccountStatus, message: string | null): void {
     if (stopped || (account.status === status && account.statusMessage === message)) return;
     accounts.setStatus(account.id, status, message);
-    changed();
+    announce();
   }
 
   /** What a failed call means for the account's status. */
@@ -75,7 +73,7 @@ export function createAccountHealth(deps: HealthDeps) {
       const profile =
         account.network === 'mastodon'
           ? await verifyMastodonToken(account.server, token)
-          : await fetchThreadsProfile({ fetch: deps.fetch, now: deps.now, log }, deps.servers.get(account.threadsServerId ?? 'threads'), token);
+          : await fetchThreadsProfile(deps.threads, deps.servers.get(account.threadsServerId ?? 'threads'), token);
       if (stopped) return;
       accounts.setProfile(account.id, profile);
       setStatus({ ...account, ...profile }, 'ok', null);
@@ -90,7 +88,7 @@ export function createAccountHealth(deps: HealthDeps) {
     if (deps.now() - issued < DAY_MS) return false;
     try {
       const server = deps.servers.get(account.threadsServerId ?? 'threads');
-      const fresh = await refreshThreadsToken({ fetch: deps.fetch, now: deps.now, log }, server, await tokenOf(account));
+      const fresh = await refreshThreadsToken(deps.threads, server, await tokenOf(account));
       // The old token stays valid until it expires, so a refresh that lands after close loses nothing.
       if (stopped) return false;
       await secrets.set(accountTokenKey(account.id), fresh.token);

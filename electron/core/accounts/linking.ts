@@ -13,7 +13,7 @@ import type { CoreEvents } from '../events';
 import type { Logger } from '../log';
 import { normalizeInstance } from '../networks/mastodon/instance';
 import { discoverMastodon, ensureApp, mastodonTarget, revokeMastodonToken, type MastodonDeps } from '../networks/mastodon/oauth';
-import { identityFromPastedToken, threadsTarget } from '../networks/threads/oauth';
+import { identityFromPastedToken, threadsTarget, type ThreadsDeps } from '../networks/threads/oauth';
 import type { ThreadsServers } from '../networks/threads/servers';
 import type { SecretStore } from '../secrets/secret-store';
 import { accountTokenKey } from './tokens';
@@ -23,15 +23,17 @@ export interface LinkingDeps {
   servers: ThreadsServers;
   secrets: SecretStore;
   mastodon: MastodonDeps;
+  threads: ThreadsDeps;
   events: CoreEvents;
+  /** Tells the renderer the account list changed. */
+  announce: () => void;
   log: Logger;
   now: () => number;
   flows: Pick<LinkFlowsOptions, 'openExternal' | 'authWindow' | 'timeoutMs'>;
 }
 
 export function createLinking(deps: LinkingDeps) {
-  const { accounts, secrets, log } = deps;
-  const changed = () => deps.events.emit('accounts.changed', accounts.list().map(toAccount));
+  const { accounts, secrets, log, announce } = deps;
 
   /** Keeps a new sign-in: token first (so a row never exists without one), then the row. */
   async function store(target: LinkTarget, identity: LinkedIdentity): Promise<Account> {
@@ -64,7 +66,7 @@ export function createLinking(deps: LinkingDeps) {
     if (oldToken && oldToken !== identity.token && target.network === 'mastodon') {
       revokeMastodonToken(deps.mastodon, target.server, oldToken).catch((error: unknown) => log.warn('link', 'could not revoke the replaced token', error));
     }
-    changed();
+    announce();
     return toAccount(stored);
   }
 
@@ -77,7 +79,7 @@ export function createLinking(deps: LinkingDeps) {
       const app = await ensureApp(deps.mastodon, server);
       return mastodonTarget(deps.mastodon, server, app);
     }
-    return threadsTarget({ fetch: deps.mastodon.fetch, now: deps.now, log }, await deps.servers.ready(request.serverId));
+    return threadsTarget(deps.threads, await deps.servers.ready(request.serverId));
   }
 
   function requireAccount(accountId: string): AccountRecord {
@@ -115,8 +117,8 @@ export function createLinking(deps: LinkingDeps) {
     },
     async linkToken(serverId: string, token: string): Promise<Account> {
       const ready = await deps.servers.ready(serverId);
-      const identity = await identityFromPastedToken({ fetch: deps.mastodon.fetch, now: deps.now, log }, ready.record, token);
-      return store(threadsTarget({ fetch: deps.mastodon.fetch, now: deps.now, log }, ready), identity);
+      const identity = await identityFromPastedToken(deps.threads, ready.record, token);
+      return store(threadsTarget(deps.threads, ready), identity);
     },
     async unlink(accountId: string): Promise<UnlinkResult> {
       const account = requireAccount(accountId);
@@ -131,7 +133,7 @@ export function createLinking(deps: LinkingDeps) {
       }
       await secrets.delete(accountTokenKey(account.id));
       accounts.remove(account.id);
-      changed();
+      announce();
       const who = `@${account.handle}`;
       let message: string;
       if (revoked) message = `Unlinked ${who}. ${host} has revoked Braid's access.`;

@@ -113,6 +113,11 @@ export async function readJson(response: Response, what: string): Promise<unknow
   }
 }
 
+/** Host names that mean this computer: servers here (the sandbox) may speak plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
 /** A plain object with string keys, or undefined: for checking servers' answers without trusting them. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

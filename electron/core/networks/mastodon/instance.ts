@@ -3,6 +3,7 @@
  * `@me@mastodon.social`, `me@mastodon.social` or a profile address. Braid needs the origin.
  */
 import { BraidError } from '@shared/errors';
+import { isLoopbackHost } from '../../net/http';
 
 export interface InstanceAddress {
   /** https://mastodon.social (http only for loopback servers such as the sandbox). */
@@ -12,8 +13,6 @@ export interface InstanceAddress {
   /** The username part of a handle, when one was typed. */
   username: string | null;
 }
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function normalizeInstance(raw: string): InstanceAddress {
   const text = raw.trim();
@@ -34,7 +33,7 @@ export function normalizeInstance(raw: string): InstanceAddress {
   if (!/^[a-z][a-z\d+.-]*:\/\//i.test(address)) {
     // Servers on this computer (the sandbox) speak plain http; everything else https.
     const bareHost = address.split('/')[0]?.replace(/:\d+$/, '') ?? '';
-    address = `${LOOPBACK.has(bareHost) ? 'http' : 'https'}://${address}`;
+    address = `${isLoopbackHost(bareHost) ? 'http' : 'https'}://${address}`;
   }
 
   let url: URL;
@@ -43,8 +42,8 @@ export function normalizeInstance(raw: string): InstanceAddress {
   } catch {
     throw invalid();
   }
-  if (url.username || url.password || (!url.hostname.includes('.') && !LOOPBACK.has(url.hostname))) throw invalid();
-  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) url.protocol = 'https:';
+  if (url.username || url.password || (!url.hostname.includes('.') && !isLoopbackHost(url.hostname))) throw invalid();
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) url.protocol = 'https:';
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid();
   // A profile address (https://mastodon.social/@me) names the user too.
   const profile = /^\/@([\w.-]+)\/?$/.exec(url.pathname);

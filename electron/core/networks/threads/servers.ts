@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { BraidError } from '@shared/errors';
 import type { ThreadsServer, ThreadsServerInput } from '@shared/linking';
 import type { AccountsRepo } from '../../db/accounts-repo';
+import { isLoopbackHost } from '../../net/http';
 import type { ThreadsServerRecord, ThreadsServersRepo } from '../../db/threads-servers-repo';
 import { secretKey, type SecretStore } from '../../secrets/secret-store';
 import type { ReadyThreadsServer } from './oauth';
@@ -104,8 +105,7 @@ export function createThreadsServers(deps: ThreadsServersDeps) {
       };
       for (const [label, value] of [['Graph API base', record.apiBase], ['sign-in page', record.authorizeUrl]] as const) {
         const url = new URL(value);
-        const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-        if (url.protocol !== 'https:' && !loopback) throw new BraidError('servers.invalid', `The ${label} must be an https address (plain http is allowed only on this computer).`);
+        if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) throw new BraidError('servers.invalid', `The ${label} must be an https address (plain http is allowed only on this computer).`);
       }
       if (input.appSecret !== undefined) {
         if (input.appSecret === '') await secrets.delete(serverSecretKey(record.id));
