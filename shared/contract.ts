@@ -21,6 +21,7 @@ import {
   UnlinkResult,
 } from './linking';
 import { Account, AppInfo, Settings, SettingsPatch } from './model';
+import { AccountSync, EntriesInput, ReadingPosition, TimelineEntry, TimelinePage, TimelinePageInput, TimelineUpdate } from './timeline';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   input: I;
@@ -53,6 +54,12 @@ export const methods = {
   'threadsServers.list': method(NoInput, z.array(ThreadsServer), 'Threads servers Braid can link accounts on'),
   'threadsServers.save': method(ThreadsServerInput, ThreadsServer, 'Add or change a Threads server\'s settings'),
   'threadsServers.remove': method(ServerRef, z.null(), 'Forget a Threads server that no account uses'),
+  'timeline.page': method(TimelinePageInput, TimelinePage, 'A page of the merged timeline from the local cache, newest first'),
+  'timeline.entries': method(EntriesInput, z.array(TimelineEntry), 'Cards by group id, to redraw ones that changed (missing ones are left out)'),
+  'timeline.position': method(NoInput, ReadingPosition.nullable(), 'Where the user was reading when Braid last closed'),
+  'timeline.savePosition': method(ReadingPosition, z.null(), 'Remember where the user is reading (and tell Mastodon\'s markers)'),
+  'sync.status': method(NoInput, z.array(AccountSync), 'How each account\'s sync is doing'),
+  'sync.refresh': method(NoInput, z.array(AccountSync), 'Fetch new posts for every account now'),
   'settings.get': method(NoInput, Settings, 'Current preferences'),
   'settings.set': method(SettingsPatch, Settings, 'Change some preferences; returns all of them'),
 } as const;
@@ -61,6 +68,8 @@ export const events = {
   'settings.changed': Settings,
   'accounts.changed': z.array(Account),
   'accounts.linkUpdated': LinkUpdate,
+  'timeline.updated': TimelineUpdate,
+  'sync.changed': z.array(AccountSync),
 } as const;
 
 export type Methods = typeof methods;
