@@ -18,6 +18,10 @@ import { CoreEvents } from './events';
 import { consoleSink, createLogger, type Logger } from './log';
 import { LOG_FILE, createFileSink, teeSink } from './log-file';
 import type { SecretStore } from './secrets/secret-store';
+import { createSyncRepo } from './db/sync-repo';
+import { createTimelineReader } from './db/timeline-read';
+import { createTimelineWriter } from './db/timeline-write';
+import { SyncEngine, type SyncEngineOptions } from './sync/engine';
 
 export interface Clock {
   now(): number;
@@ -40,6 +44,8 @@ export interface CoreOptions {
   sandboxThreadsUrl?: string;
   /** How long a sign-in waits for the browser before giving up (default 5 minutes). */
   linkTimeoutMs?: number;
+  /** Sync settings (tests shorten the timings); `false` keeps the cache without syncing. */
+  sync?: false | Partial<Pick<SyncEngineOptions, 'backfillTarget' | 'mastodonPollMs' | 'liveRefreshMs' | 'threadsPollMs' | 'retryBaseMs' | 'retryCapMs' | 'streaming' | 'streamRetryBaseMs' | 'streamRetryCapMs' | 'coalesceMs' | 'markerIntervalMs' | 'mastodon'>>;
 }
 
 export interface Core {
@@ -53,6 +59,8 @@ export interface Core {
   log: Logger;
   /** Sign-in checks and Threads token refresh (tests drive these directly). */
   health: AccountHealth;
+  /** The timeline sync (tests wait on it). */
+  sync: SyncEngine;
   close(): void;
 }
 
@@ -75,8 +83,9 @@ export function createCore(options: CoreOptions): Core {
   const events = new CoreEvents();
   const secrets = redactingSecrets(options.secrets, log);
   const now = () => options.clock.now();
+  const threadsServersRepo = createThreadsServersRepo(db);
   const servers = createThreadsServers({
-    repo: createThreadsServersRepo(db),
+    repo: threadsServersRepo,
     accounts,
     secrets,
     now,
@@ -84,7 +93,28 @@ export function createCore(options: CoreOptions): Core {
   });
   servers.ensurePresets();
   const threadsDeps = { fetch: options.fetch, now, log };
-  const announceAccounts = () => events.emit('accounts.changed', accounts.list().map(toAccount));
+  const writer = createTimelineWriter(db, now);
+  const reader = createTimelineReader(db);
+  const syncRepo = createSyncRepo(db);
+  let sync: SyncEngine | null = null;
+  const announceAccounts = () => {
+    events.emit('accounts.changed', accounts.list().map(toAccount));
+    sync?.reconcile();
+  };
+  sync = new SyncEngine({
+    ...(options.sync || {}),
+    accounts,
+    threadsServers: threadsServersRepo,
+    secrets,
+    writer,
+    repo: syncRepo,
+    events,
+    log,
+    fetch: options.fetch,
+    now,
+    announceAccounts,
+  });
+  const engine = sync;
   const linking = createLinking({
     accounts,
     servers,
@@ -128,6 +158,16 @@ export function createCore(options: CoreOptions): Core {
       await servers.remove(serverId);
       return null;
     },
+    'timeline.page': (input) => reader.page(input),
+    'timeline.entries': ({ groupIds }) => reader.entries(groupIds),
+    'timeline.position': () => syncRepo.position(),
+    'timeline.savePosition': (position) => {
+      syncRepo.savePosition(position);
+      engine.saveMarkers(position, (accountId, atMs) => syncRepo.newestRemoteIdAt(accountId, atMs));
+      return null;
+    },
+    'sync.status': () => engine.status(),
+    'sync.refresh': () => engine.refresh(),
     'settings.get': () => settings.get(),
     'settings.set': (patch) => {
       const next = settings.set(patch);
@@ -137,6 +177,7 @@ export function createCore(options: CoreOptions): Core {
   };
 
   health.start();
+  if (options.sync !== false) engine.start();
 
   return {
     handlers,
@@ -145,7 +186,9 @@ export function createCore(options: CoreOptions): Core {
     secrets,
     log,
     health,
+    sync: engine,
     close: () => {
+      engine.stop();
       health.stop();
       linking.flows.closeAll();
       closeDatabase(db);

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { up as initial } from './001-initial';
 import { up as linking } from './002-linking';
+import { up as timeline } from './003-timeline';
 
 export interface Migration {
   /** 1-based; the database's user_version equals the last one applied. */
@@ -13,4 +14,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
   { version: 2, name: 'linking', up: linking },
+  { version: 3, name: 'timeline', up: timeline },
 ];

@@ -50,6 +50,8 @@ export interface GraphCall {
   method?: 'GET' | 'POST';
   step: string;
   signal?: AbortSignal;
+  /** Sees every answer's status and headers before the body is read (the sync's rate budget). */
+  onResponse?: (status: number, headers: Headers, error: GraphError | undefined) => void;
   /** A more specific explanation for some failures (e.g. a spent authorization code). */
   explain?: (status: number, error: GraphError | undefined) => BraidError | undefined;
 }
@@ -68,8 +70,15 @@ export async function graphRequest(call: GraphCall): Promise<Record<string, unkn
   if (method === 'POST') body = new URLSearchParams(params);
   else for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   const response = await request(call.fetch, url, { method, headers, ...(body ? { body } : {}), ...(call.signal ? { signal: call.signal } : {}) });
-  const json = await readJson(response, host);
+  let json: unknown;
+  try {
+    json = await readJson(response, host);
+  } catch (error) {
+    call.onResponse?.(response.status, response.headers, undefined);
+    throw error;
+  }
   const record = asRecord(json);
+  call.onResponse?.(response.status, response.headers, graphErrorOf(json));
   if (!response.ok || !record || record.error !== undefined) {
     const error = graphErrorOf(json);
     throw call.explain?.(response.status, error) ?? explainGraphError(host, call.step, response.status, error);

@@ -1,0 +1,44 @@
+/**
+ * What one account's sync works with. The engine builds it; the network syncs only fetch,
+ * normalize and write through it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AccountRecord } from '../db/accounts-repo';
+import type { SyncRepo } from '../db/sync-repo';
+import type { TimelineWriter, WriteResult } from '../db/timeline-write';
+import type { Fetch } from '../net/http';
+import type { Logger } from '../log';
+import type { NormalizeContext } from '../timeline/types';
+import type { RateBudget, RequestPriority } from './rate-budget';
+
+export interface AccountSyncContext {
+  account: AccountRecord;
+  token: string;
+  budget: RateBudget;
+  writer: TimelineWriter;
+  repo: SyncRepo;
+  normalize: NormalizeContext;
+  fetch: Fetch;
+  log: Logger;
+  now: () => number;
+  /** How many posts the first backfill fetches for the main feed. */
+  backfillTarget: number;
+  /** Tells the engine what a write changed (it becomes `timeline.updated`). */
+  report: (result: WriteResult) => void;
+  /** Tells the engine about waiting on the rate budget (shown as "rate-limited"). */
+  onWaiting: (until: number | null) => void;
+  signal: AbortSignal;
+}
+
+/** Waits until the budget lets a request of this priority go, then counts it. */
+export async function spendBudget(context: AccountSyncContext, priority: RequestPriority): Promise<void> {
+  let delay = context.budget.delayFor(priority);
+  while (delay > 0) {
+    const blocked = context.budget.state.blockedUntil;
+    context.onWaiting(blocked !== null && blocked > context.now() ? blocked : null);
+    await sleep(delay, undefined, { signal: context.signal });
+    delay = context.budget.delayFor(priority);
+  }
+  context.onWaiting(null);
+  context.budget.spend();
+}

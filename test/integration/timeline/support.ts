@@ -1,0 +1,69 @@
+/**
+ * Shared by the timeline tests: a core (see linking/support.ts) with the sandbox's demo
+ * accounts linked through the real sign-in pages, and helpers to read the merged timeline.
+ */
+import { expect } from 'vitest';
+import type { LinkFlow } from '@shared/linking';
+import type { Account } from '@shared/model';
+import type { TimelineEntry, TimelinePage } from '@shared/timeline';
+import type { CoreOptions } from '../../../electron/core/app';
+import type { Sandbox } from '../../sandbox/index.ts';
+import { DEMO_PASSWORD, DEMO_USERNAME } from '../../sandbox/seed/people.ts';
+import { answerMastodon, answerThreads, startHarness, visit, type Harness } from '../linking/support';
+
+export { startHarness, type Harness };
+
+const demo = { username: DEMO_USERNAME, password: DEMO_PASSWORD };
+
+/** Fast timings so tests wait on conditions, not on production intervals. */
+export const TEST_SYNC = { retryBaseMs: 50, retryCapMs: 400, streamRetryBaseMs: 50, streamRetryCapMs: 400, coalesceMs: 10 } as const;
+
+export function timelineHarness(sandbox: Sandbox, options: Partial<CoreOptions> = {}): Harness {
+  return startHarness({
+    sandboxThreadsUrl: sandbox.threads.origin,
+    clock: { now: () => Date.now() },
+    sync: { ...TEST_SYNC, ...(options.sync || {}) },
+    ...Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'sync')),
+  });
+}
+
+async function link(h: Harness, request: object, answer: (url: string) => Promise<string>): Promise<Account> {
+  const flow = (await h.call('accounts.beginLink', request)) as LinkFlow;
+  await visit(await answer(flow.authorizeUrl));
+  const done = await h.nextUpdate(flow.id, ['linked', 'failed']);
+  expect(done.error).toBeUndefined();
+  return done.account as Account;
+}
+
+export function linkDemoMastodon(h: Harness, sandbox: Sandbox, user = demo): Promise<Account> {
+  return link(h, { network: 'mastodon', instance: sandbox.mastodon.origin }, async (url) => (await answerMastodon(url, user)).location ?? '');
+}
+
+export function linkDemoThreads(h: Harness, user = demo): Promise<Account> {
+  return link(h, { network: 'threads', serverId: 'sandbox' }, (url) => answerThreads(url, user));
+}
+
+/** Every card in the cache, newest first, paging like the renderer does. */
+export async function allEntries(h: Harness, filter: TimelineEntry extends never ? never : 'all' | 'threads' | 'mastodon' | 'cross-posted' = 'all'): Promise<TimelineEntry[]> {
+  const entries: TimelineEntry[] = [];
+  let before: string | undefined;
+  for (;;) {
+    const page = (await h.call('timeline.page', { filter, limit: 200, ...(before ? { before } : {}) })) as TimelinePage;
+    entries.push(...page.entries);
+    if (!page.olderCursor) return entries;
+    before = page.olderCursor;
+  }
+}
+
+/** Polls until `check` passes (sync runs in the background). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}

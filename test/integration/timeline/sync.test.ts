@@ -1,0 +1,47 @@
+/**
+ * The merged timeline against the seeded sandbox: both demo accounts linked through the real
+ * sign-in pages, a first sync, and the cards it makes.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AccountSync } from '@shared/timeline';
+import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
+import { allEntries, linkDemoMastodon, linkDemoThreads, timelineHarness, type Harness } from './support';
+
+let sandbox: Sandbox;
+let h: Harness;
+beforeAll(async () => {
+  sandbox = await startSandbox({ posts: 600 });
+  h = timelineHarness(sandbox);
+  await linkDemoMastodon(h, sandbox);
+  await linkDemoThreads(h);
+  await h.core.sync.settled();
+}, 60_000);
+afterAll(async () => {
+  h.close();
+  await sandbox.stop();
+});
+
+it('syncs both accounts and shows each shared Threads post once, with both networks', async () => {
+  const status = (await h.call('sync.status')) as AccountSync[];
+  expect(status.map((s) => s.state)).toEqual(['idle', 'idle']);
+  const entries = await allEntries(h);
+  expect(entries.length).toBeGreaterThan(100);
+  const cross = entries.filter((e) => e.networks.length === 2);
+  expect(cross.length).toBeGreaterThan(5);
+  for (const entry of cross) {
+    expect(entry.rule).toBe('activitypub-id');
+    expect(entry.posts[0]?.network).toBe('threads');
+  }
+  // No Threads post appears on two cards.
+  const seen = new Map<string, string>();
+  for (const entry of entries) {
+    for (const post of entry.posts) {
+      if (!post.uri) continue;
+      expect(seen.get(post.uri) ?? entry.groupId, post.uri).toBe(entry.groupId);
+      seen.set(post.uri, entry.groupId);
+    }
+  }
+  // Newest first.
+  const times = entries.map((e) => Date.parse(e.sortAt));
+  expect([...times].sort((a, b) => b - a)).toEqual(times);
+});
