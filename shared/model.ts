@@ -61,5 +61,7 @@ export const AppInfo = z.object({
   schemaVersion: z.number().int().nonnegative(),
   /** Where "details are in Braid's log" points; null when nothing is written to disk. */
   logFile: z.string().nullable(),
+  /** The sandbox's Mastodon server when Braid runs as the demo; null otherwise. */
+  sandboxMastodon: z.url().nullable(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

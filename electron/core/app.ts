@@ -42,6 +42,8 @@ export interface CoreOptions {
   authWindow?: AuthWindowOpener;
   /** Origin of the sandbox's Threads-like server for the "Braid sandbox" preset (default http://127.0.0.1:4100). */
   sandboxThreadsUrl?: string;
+  /** Origin of the sandbox's Mastodon server (`npm run demo`): the UI offers its demo account. */
+  sandboxMastodonUrl?: string;
   /** How long a sign-in waits for the browser before giving up (default 5 minutes). */
   linkTimeoutMs?: number;
   /** Sync settings (tests shorten the timings); `false` keeps the cache without syncing. */
@@ -137,6 +139,7 @@ export function createCore(options: CoreOptions): Core {
       platform: process.platform,
       schemaVersion: schemaVersion(db),
       logFile: logDir ? join(logDir, LOG_FILE) : null,
+      sandboxMastodon: options.sandboxMastodonUrl ?? null,
     }),
     'accounts.list': () => accounts.list().map(toAccount),
     'accounts.beginLink': (request) => linking.begin(request),

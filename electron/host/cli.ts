@@ -2,12 +2,15 @@
  * `npm run web`: Braid's real core and renderer in any browser, on 127.0.0.1.
  *
  *   node out/main/host.js [--port N] [--data-dir DIR] [--secrets keychain|memory]
- *                         [--keychain-service NAME] [--sandbox-threads URL]
+ *                         [--keychain-service NAME] [--sandbox-threads URL] [--sandbox-mastodon URL]
  *
  * --keychain-service  keychain service name the tokens are kept under (default: Braid's own);
  *                     env BRAID_KEYCHAIN_SERVICE. Lets a second profile or a test keep its own.
  * --sandbox-threads   origin of the sandbox's Threads-like server for the "Braid sandbox"
  *                     preset (default http://127.0.0.1:4100); env BRAID_SANDBOX_THREADS.
+ * --sandbox-mastodon  origin of the sandbox's Mastodon server; when given, the empty timeline
+ *                     offers to link the sandbox's demo accounts (npm run demo); env
+ *                     BRAID_SANDBOX_MASTODON.
  * Flags win over the environment.
  */
 import { join } from 'node:path';
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
       secrets: { type: 'string', default: 'keychain' },
       'keychain-service': { type: 'string' },
       'sandbox-threads': { type: 'string' },
+      'sandbox-mastodon': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
   const keychainService = optionOrEnv(values['keychain-service'], '--keychain-service', 'BRAID_KEYCHAIN_SERVICE');
   const sandboxThreads = optionOrEnv(values['sandbox-threads'], '--sandbox-threads', 'BRAID_SANDBOX_THREADS');
   const sandboxThreadsUrl = sandboxThreads ? httpOrigin(sandboxThreads) : undefined;
+  const sandboxMastodon = optionOrEnv(values['sandbox-mastodon'], '--sandbox-mastodon', 'BRAID_SANDBOX_MASTODON');
+  const sandboxMastodonUrl = sandboxMastodon ? httpOrigin(sandboxMastodon) : undefined;
 
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const core = createCore({
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
     shell: 'browser',
     appVersion: pkg.version,
     ...(sandboxThreadsUrl ? { sandboxThreadsUrl } : {}),
+    ...(sandboxMastodonUrl ? { sandboxMastodonUrl } : {}),
   });
   const host = await startHost({ core, rendererDir: join(import.meta.dirname, '../renderer'), port });
 

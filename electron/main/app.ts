@@ -64,6 +64,8 @@ export interface MainOptions {
   fetch?: CoreOptions['fetch'];
   /** Origin of the sandbox's Threads-like server (BRAID_SANDBOX_THREADS); must be http(s). */
   sandboxThreadsUrl?: string;
+  /** Origin of the sandbox's Mastodon server (BRAID_SANDBOX_MASTODON): offers the demo account. */
+  sandboxMastodonUrl?: string;
 }
 
 export interface MainHandle {
@@ -90,7 +92,8 @@ export function startMain(electron: ElectronApis, options: MainOptions): MainHan
 
 function onReady(electron: ElectronApis, options: MainOptions): Core {
   const { app, BrowserWindow, ipcMain, protocol, session, shell } = electron;
-  const sandboxThreadsUrl = options.sandboxThreadsUrl === undefined ? undefined : sandboxOrigin(options.sandboxThreadsUrl);
+  const sandboxThreadsUrl = options.sandboxThreadsUrl === undefined ? undefined : sandboxOrigin(options.sandboxThreadsUrl, 'BRAID_SANDBOX_THREADS');
+  const sandboxMastodonUrl = options.sandboxMastodonUrl === undefined ? undefined : sandboxOrigin(options.sandboxMastodonUrl, 'BRAID_SANDBOX_MASTODON');
   const openExternal = (url: string) => openExternalSafe(shell, url);
   // Sign-in windows show a server's pages and govern their own navigation; they are not Braid
   // windows: they get no events, are never "the" window, and never a parent.
@@ -109,6 +112,7 @@ function onReady(electron: ElectronApis, options: MainOptions): Core {
     // Called only once a sign-in starts, by which time the opener below (which logs through the core's logger) exists.
     authWindow: (request) => openAuthWindow(request),
     ...(sandboxThreadsUrl ? { sandboxThreadsUrl } : {}),
+    ...(sandboxMastodonUrl ? { sandboxMastodonUrl } : {}),
   });
   const log = core.log;
   const openAuthWindow = createAuthWindowOpener({
@@ -167,12 +171,13 @@ function onReady(electron: ElectronApis, options: MainOptions): Core {
   return core;
 }
 
-function sandboxOrigin(raw: string): string {
+function sandboxOrigin(raw: string, variable: 'BRAID_SANDBOX_THREADS' | 'BRAID_SANDBOX_MASTODON'): string {
   const origin = parseSandboxOrigin(raw);
   if (!origin) {
+    const server = variable === 'BRAID_SANDBOX_THREADS' ? 'Threads' : 'Mastodon';
     throw new BraidError(
       'input.invalid',
-      `The sandbox Threads server (BRAID_SANDBOX_THREADS) must be an http(s) origin such as ${SANDBOX_ORIGIN_EXAMPLE}, not "${raw}".`,
+      `The sandbox ${server} server (${variable}) must be an http(s) origin such as ${SANDBOX_ORIGIN_EXAMPLE}, not "${raw}".`,
     );
   }
   return origin;

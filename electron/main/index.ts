@@ -18,6 +18,7 @@ const { ready } = startMain(
     secrets: new KeytarSecretStore(process.env.BRAID_KEYCHAIN_SERVICE || undefined),
     // Where the "Braid sandbox" preset finds the sandbox's Threads-like server (npm run sandbox).
     ...(process.env.BRAID_SANDBOX_THREADS ? { sandboxThreadsUrl: process.env.BRAID_SANDBOX_THREADS } : {}),
+    ...(process.env.BRAID_SANDBOX_MASTODON ? { sandboxMastodonUrl: process.env.BRAID_SANDBOX_MASTODON } : {}),
   },
 );
 

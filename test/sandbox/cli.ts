@@ -3,7 +3,7 @@
  * how to sign in. Stops on Ctrl+C.
  *
  *   node test/sandbox/cli.ts [--seed 42] [--posts 400] [--threads-port 4100] [--mastodon-port 4200]
- *                            [--federation-delay 1500] [--empty] [--json]
+ *                            [--federation-delay 1500] [--empty] [--json] [--demo]
  *
  * --json prints one line `{"threads": "...", "mastodon": "...", ...}` once ready (for scripts).
  */
@@ -12,7 +12,7 @@ import { DEMO_PASSWORD, DEMO_USERNAME, startSandbox, THREADS_APP } from './index
 import { MASTODON_PEOPLE, THREADS_PEOPLE } from './seed/people.ts';
 
 const USAGE = `Usage: npm run sandbox -- [--seed N] [--posts N] [--threads-port N] [--mastodon-port N]
-                          [--federation-delay MS] [--empty] [--json]`;
+                          [--federation-delay MS] [--empty] [--json] [--demo]`;
 
 function integer(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
         'federation-delay': { type: 'string' },
         empty: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     posts,
     ports,
     federationDelayMs: integer('federation-delay', values['federation-delay'], 1500),
+    demoSignIn: values.demo,
     onSeedProgress(done, total) {
       if (values.json || total < 5000 || done - lastShown < total / 20) return;
       lastShown = done;

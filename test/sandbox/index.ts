@@ -12,6 +12,7 @@ import { startMastodonServer, type MastodonServer } from './mastodon/server.ts';
 import { seedSandbox, type SeedResult } from './seed/generate.ts';
 import { startThreadsServer, type ThreadsServer } from './threads/server.ts';
 
+import { DEMO_PASSWORD, DEMO_USERNAME } from './seed/people.ts';
 export { DEMO_PASSWORD, DEMO_USERNAME, passwordFor } from './seed/people.ts';
 export type { SeedResult } from './seed/generate.ts';
 export type { FaultRuleInput } from './core/faults.ts';
@@ -33,6 +34,8 @@ export interface SandboxOptions {
   /** The servers' clock starts here (ms since the epoch); default: now. */
   clockStart?: number;
   log?: (line: string) => void;
+  /** `npm run demo`: sign-in pages come filled in with the demo account, one click to allow. */
+  demoSignIn?: boolean;
 }
 
 export interface Sandbox {
@@ -51,7 +54,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = createFaultRegistry();
   const federation = createFederation({ delayMs: options.federationDelayMs ?? 0, ...(options.log ? { log: options.log } : {}) });
   const rateLimiters: Parameters<typeof createAdminRoutes>[0]['rateLimiters'] = {};
-  const common = { clock, faults, federation, adminRoutes: createAdminRoutes({ clock, faults, federation, rateLimiters }), ...(options.log ? { log: options.log } : {}) };
+  const common = { clock, faults, federation, adminRoutes: createAdminRoutes({ clock, faults, federation, rateLimiters }), ...(options.log ? { log: options.log } : {}),
+    ...(options.demoSignIn ? { demoSignIn: { username: DEMO_USERNAME, password: DEMO_PASSWORD } } : {}),
+  };
   const threads = await startThreadsServer({
     ...common,
     ...THREADS_APP,

@@ -14,6 +14,11 @@ export interface SandboxServerOptions {
   port?: number;
   /** Mounted at /__sandbox (clock, faults, federation control over HTTP for out-of-process tests). */
   adminRoutes?: Hono;
+  /**
+   * `npm run demo`: the sign-in page comes filled in with this account and one button signs in
+   * and allows the app (a sandbox-only shortcut, documented in docs/sandbox.md).
+   */
+  demoSignIn?: { username: string; password: string };
   /** One line per notable event (deliveries, logins); silent when omitted. */
   log?: (line: string) => void;
 }

@@ -32,7 +32,7 @@ function withQuery(uri: string, values: Record<string, string | undefined>): str
   return url.toString();
 }
 
-export function oauthPages(app: App, ctx: Ctx, oauth: OAuthState): void {
+export function oauthPages(app: App, ctx: Ctx, oauth: OAuthState, demo?: { username: string; password: string }): void {
   const { store } = ctx;
   const brand = store.title;
 
@@ -77,11 +77,13 @@ export function oauthPages(app: App, ctx: Ctx, oauth: OAuthState): void {
         'Log in',
         html`<h1>Log in to ${brand}</h1>
 ${error ? html`<p class="error">${error}</p>` : ''}
+${demo ? html`<p class="demo">Sandbox demo: the demo account is filled in, and one click signs in and authorizes the app.</p>` : ''}
 <form method="post" action="/auth/sign_in">
 ${hidden(fields)}
-<label for="username">Username or e-mail</label><input type="text" id="username" name="username" autocomplete="username" required>
-<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
-<div class="actions"><button class="primary" type="submit">Log in</button></div>
+${demo ? html`<input type="hidden" name="demo_authorize" value="1">` : ''}
+<label for="username">Username or e-mail</label><input type="text" id="username" name="username" autocomplete="username" value="${demo?.username ?? ''}" required>
+<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" value="${demo?.password ?? ''}" required>
+<div class="actions"><button class="primary" type="submit">${demo ? 'Log in and authorize' : 'Log in'}</button></div>
 </form>`,
       ),
       error ? 401 : 200,
@@ -143,6 +145,7 @@ ${hidden(checked.fields)}
     addSession(oauth, sessionId, { accountId: account.id, csrf: secretToken(24) });
     setCookie(c, COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'Lax' });
     ctx.log(`[mastodon] @${account.username} signed in`);
+    if (demo && str(p, 'demo_authorize') === '1') return grant(c, outcome.ok, account.id);
     return c.redirect(`/oauth/authorize?${new URLSearchParams(outcome.ok.fields).toString()}`, 303);
   });
 

@@ -75,7 +75,7 @@ export async function startMastodonServer(options: SandboxServerOptions & { titl
 
   instanceRoutes(app, ctx);
   oauthRoutes(app, ctx, oauth);
-  oauthPages(app, ctx, oauth);
+  oauthPages(app, ctx, oauth, options.demoSignIn);
   accountRoutes(app, ctx);
   statusRoutes(app, ctx);
   timelineRoutes(app, ctx);

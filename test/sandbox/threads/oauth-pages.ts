@@ -15,20 +15,22 @@ const SCOPE_TEXT: Record<string, string> = {
   threads_delete: 'Delete your posts',
 };
 
-export function loginPage(authorizeParams: Record<string, string>, appName: string, error?: string): string {
+export function loginPage(authorizeParams: Record<string, string>, appName: string, error?: string, demo?: { username: string; password: string }): string {
   const hidden = Object.entries(authorizeParams).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   return page(
     BRAND,
     'Log in',
     html`<h1>Log in to continue to ${appName}</h1>
 ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${demo ? html`<p class="demo">Sandbox demo: the demo account is filled in, and one click logs in and allows ${appName}.</p>` : ''}
 <form method="post" action="/oauth/authorize/login">
 ${hidden}
+${demo ? html`<input type="hidden" name="demo_allow" value="1">` : ''}
 <label for="username">Username</label>
-<input type="text" id="username" name="username" autocomplete="username" required>
+<input type="text" id="username" name="username" autocomplete="username" value="${demo?.username ?? ''}" required>
 <label for="password">Password</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required>
-<div class="actions"><button class="primary" type="submit">Log in</button></div>
+<input type="password" id="password" name="password" autocomplete="current-password" value="${demo?.password ?? ''}" required>
+<div class="actions"><button class="primary" type="submit">${demo ? 'Log in and allow' : 'Log in'}</button></div>
 </form>`,
   );
 }

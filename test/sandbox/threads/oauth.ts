@@ -86,7 +86,7 @@ export function oauthRoutes(ctx: ThreadsContext): Hono {
     const params = pick(c.req.query());
     const checked = checkAuthorize(params);
     if (typeof checked === 'string') return c.html(errorPage(checked), 400);
-    return c.html(loginPage(params, APP_NAME));
+    return c.html(loginPage(params, APP_NAME, undefined, ctx.options.demoSignIn));
   });
 
   app.post('/oauth/authorize/login', async (c) => {
@@ -95,18 +95,20 @@ export function oauthRoutes(ctx: ThreadsContext): Hono {
     const checked = checkAuthorize(params);
     if (typeof checked === 'string') return c.html(errorPage(checked), 400);
     const user = store.usersByName.get((form.username ?? '').replace(/^@/, '').toLowerCase());
-    if (!user || user.password !== form.password) return c.html(loginPage(params, APP_NAME, 'The username or password is incorrect.'), 401);
+    if (!user || user.password !== form.password) return c.html(loginPage(params, APP_NAME, 'The username or password is incorrect.', ctx.options.demoSignIn), 401);
     const session = secretToken(24);
     dropStale(sessions, store.clock.now(), HOUR);
-    sessions.set(session, {
+    const started: Session = {
       userId: user.id,
       redirectUri: params.redirect_uri as string,
       ...(params.state === undefined ? {} : { state: params.state }),
       scopes: checked.scopes,
       ...(params.code_challenge === undefined ? {} : { codeChallenge: params.code_challenge }),
       createdAt: store.clock.now(),
-    });
+    };
     ctx.log(`threads: @${user.username} logged in for OAuth`);
+    if (ctx.options.demoSignIn && form.demo_allow === '1') return c.redirect(answerConsent(started, true), 302);
+    sessions.set(session, started);
     return c.html(consentPage(session, user.username, APP_NAME, checked.scopes));
   });
 
@@ -115,8 +117,13 @@ export function oauthRoutes(ctx: ThreadsContext): Hono {
     const session = sessions.get(form.session ?? '');
     if (!session || store.clock.now() - session.createdAt > HOUR) return c.html(errorPage('This login has expired. Start again from the app.'), 400);
     sessions.delete(form.session as string);
+    return c.redirect(answerConsent(session, form.decision === 'allow'), 302);
+  });
+
+  /** Where the browser goes after the consent page: the redirect URI with a code or Meta's denial. */
+  const answerConsent = (session: Session, allow: boolean): string => {
     const target = new URL(session.redirectUri);
-    if (form.decision === 'allow') {
+    if (allow) {
       const code = secretToken(32);
       // Codes live an hour; a used or expired one answers the same 36007 as an unknown one after that.
       dropStale(store.codes, store.clock.now(), HOUR);
@@ -137,8 +144,8 @@ export function oauthRoutes(ctx: ThreadsContext): Hono {
     }
     if (session.state !== undefined) target.searchParams.set('state', session.state);
     // Meta appends #_ to the redirect; it is not part of the code.
-    return c.redirect(`${target.toString()}#_`, 302);
-  });
+    return `${target.toString()}#_`;
+  };
 
   const exchangeCode = async (c: Context): Promise<Response> => {
     const p = await readParams(c);

@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, type AppInfo, type SettingsPatch } from '@shared/mode
 import { createDispatcher, describeIssues } from '../../../electron/core/dispatch';
 import { captureLogger } from './helpers';
 
-const info: AppInfo = { name: 'Braid', version: '1.2.3', shell: 'electron', platform: 'linux', schemaVersion: 1, logFile: null };
+const info: AppInfo = { name: 'Braid', version: '1.2.3', shell: 'electron', platform: 'linux', schemaVersion: 1, logFile: null, sandboxMastodon: null };
 
 function makeHandlers(overrides: Partial<CoreHandlers> = {}): CoreHandlers {
   // Methods these tests do not exercise fail loudly if called.

@@ -39,7 +39,7 @@ describe('model', () => {
   });
 
   it('requires a non-negative integer schema version in app info', () => {
-    const info = { name: 'Braid', version: '1', shell: 'electron', platform: 'linux', schemaVersion: 1, logFile: null };
+    const info = { name: 'Braid', version: '1', shell: 'electron', platform: 'linux', schemaVersion: 1, logFile: null, sandboxMastodon: null };
     expect(AppInfo.safeParse(info).success).toBe(true);
     expect(AppInfo.safeParse({ ...info, schemaVersion: -1 }).success).toBe(false);
     expect(AppInfo.safeParse({ ...info, schemaVersion: 1.5 }).success).toBe(false);
