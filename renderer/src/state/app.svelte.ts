@@ -3,7 +3,9 @@ import type { Account, AppInfo, Settings, SettingsPatch } from '@shared/model';
 import { errorMessage } from '../lib/braid';
 import { Linking } from './linking.svelte';
 import { Notices } from './notices.svelte';
+import { SyncStatus } from './sync-status.svelte';
 import { ThreadsServers } from './threads-servers.svelte';
+import { Timeline } from './timeline.svelte';
 
 export type View = 'timeline' | 'settings';
 
@@ -21,11 +23,15 @@ export class AppState {
   readonly notices = new Notices();
   readonly servers: ThreadsServers;
   readonly linking: Linking;
+  readonly timeline: Timeline;
+  readonly sync: SyncStatus;
 
   constructor(api: BraidApi) {
     this.#api = api;
     this.servers = new ThreadsServers(api);
     this.linking = new Linking(api, (account) => this.#upsert(account));
+    this.timeline = new Timeline(api);
+    this.sync = new SyncStatus(api);
   }
 
   get info() {
@@ -57,6 +63,8 @@ export class AppState {
       this.#api.on('settings.changed', (settings) => (this.#settings = settings)),
       this.#api.on('accounts.changed', (accounts) => (this.#accounts = accounts)),
       this.linking.listen(),
+      this.timeline.listen(),
+      this.sync.start(),
     ];
     void this.reload();
     return () => stops.forEach((stop) => stop());

@@ -1,0 +1,408 @@
+import type { BraidApi } from '@shared/api';
+import type { ReadingPosition, TimelineEntry, TimelineFilter, TimelineUpdate } from '@shared/timeline';
+import { errorMessage } from '../lib/braid';
+import { appendOlder, indexById, insertByTime, prepend, removeCards, replaceCards, sortTime, unique } from '../lib/entry-list';
+import { NewPosts } from './new-posts.svelte';
+import { PositionSaver } from './reading-position';
+
+const PAGE_SIZE = 50;
+/** How far back a saved reading position is looked for before starting at the top. */
+const RESTORE_PAGE_CAP = 20;
+const CLOCK_MS = 30_000;
+const ENTRIES_BATCH = 200;
+
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+/** Where the list should scroll, once; the view carries it out and says so. */
+export interface ScrollRequest {
+  id: number;
+  index: number;
+  /** Pixels of the entry to leave scrolled out above. */
+  offset: number;
+  reason: 'restore' | 'new-posts';
+}
+
+/**
+ * How the list last changed. The virtualizer keeps the viewport still for a prepend only when
+ * told (`shift`), and must not be told for anything else.
+ */
+export type ListChange = 'reset' | 'append' | 'prepend' | 'edit';
+
+/**
+ * The merged timeline the user reads: pages from the local cache, newest first, older pages on
+ * demand, and new posts held behind a pill so that what is on screen never moves by itself.
+ */
+export class Timeline {
+  #api: BraidApi;
+  #saver: PositionSaver;
+  #entries = $state.raw<TimelineEntry[]>([]);
+  #newPosts: NewPosts;
+  #filter = $state<TimelineFilter>('all');
+  #state = $state<LoadState>('idle');
+  #error = $state<string | null>(null);
+  #olderCursor = $state<string | null>(null);
+  #complete = $state(false);
+  #loadingOlder = $state(false);
+  #olderError = $state<string | null>(null);
+  #listKey = $state(0);
+  #lastChange = $state<ListChange>('reset');
+  #scrollRequest = $state.raw<ScrollRequest | null>(null);
+  #restoring = $state(false);
+  #now = $state(Date.now());
+  readonly #index = $derived(indexById(this.#entries));
+
+  // Bookkeeping that nothing draws.
+  /** Bumped by every reload: answers for an older list are dropped. */
+  #epoch = 0;
+  #lastBefore: string | undefined;
+  #nearEnd = false;
+  #olderWaiting = false;
+  #restoreCancelled = false;
+  #openPosition: ReadingPosition | null = null;
+  #pendingNewer = false;
+  #pendingChanged: string[] = [];
+  #top: { groupId: string; offset: number } | null = null;
+  #requestId = 0;
+
+  constructor(api: BraidApi) {
+    this.#api = api;
+    this.#saver = new PositionSaver((position) => api.timeline.savePosition(position));
+    this.#newPosts = new NewPosts((after, limit) => api.timeline.page({ filter: this.#filter, after, limit }));
+  }
+
+  get entries() { return this.#entries; }
+  get filter() { return this.#filter; }
+  get state() { return this.#state; }
+  get error() { return this.#error; }
+  get complete() { return this.#complete; }
+  /** Nothing older is in the cache (yet: `complete` says whether more will come). */
+  get atEnd() { return this.#state === 'ready' && this.#olderCursor === null; }
+  get loadingOlder() { return this.#loadingOlder; }
+  get olderError() { return this.#olderError; }
+  /** New posts waiting behind the pill. */
+  get newCount() { return this.#newPosts.count; }
+  /** More arrived than were fetched; the pill says "200+". */
+  get newOverflow() { return this.#newPosts.overflow; }
+  get listKey() { return this.#listKey; }
+  get lastChange() { return this.#lastChange; }
+  get scrollRequest() { return this.#scrollRequest; }
+  get restoring() { return this.#restoring; }
+  /** The time cards count "5m ago" from; moves every half minute. */
+  get now() { return this.#now; }
+
+  indexOf(groupId: string): number {
+    return this.#index.get(groupId) ?? -1;
+  }
+
+  /** Follows backend events for the app's lifetime; nothing loads until `open()`. */
+  listen(): () => void {
+    const stop = this.#api.on('timeline.updated', (update) => this.#onUpdate(update));
+    const clock = setInterval(() => (this.#now = Date.now()), CLOCK_MS);
+    const save = () => this.#saver.flush();
+    const onVisibility = () => document.visibilityState === 'hidden' && save();
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', save);
+    return () => {
+      stop();
+      clearInterval(clock);
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', save);
+      save();
+    };
+  }
+
+  /** The view appeared: load (at the saved reading position) the first time, else go back to where the user was. */
+  open(): void {
+    this.#now = Date.now();
+    if (this.#state === 'idle') {
+      void this.#openAtPosition();
+      return;
+    }
+    const index = this.#top ? this.indexOf(this.#top.groupId) : -1;
+    if (this.#top && index >= 0) this.#request(index, this.#top.offset, 'restore');
+  }
+
+  /** No account is linked any more: forget the list. */
+  reset(): void {
+    this.#epoch++;
+    this.#saver.cancel();
+    this.#state = 'idle';
+    this.#entries = [];
+    this.#newPosts.reset(null);
+    this.#loadingOlder = false;
+    this.#restoring = false;
+    this.#pendingNewer = false;
+    this.#pendingChanged = [];
+    this.#openPosition = null;
+    this.#top = null;
+    this.#scrollRequest = null;
+  }
+
+  setFilter(filter: TimelineFilter): void {
+    if (filter === this.#filter) return;
+    this.#saver.flush();
+    this.#filter = filter;
+    void this.#reload(null).then(() => {
+      // A restart should come back to this filter, even if the user does not scroll.
+      if (this.#state === 'ready' && this.#entries.length > 0) this.noteTop(0, 0);
+    });
+  }
+
+  /** "Retry" after the first page failed. */
+  retry(): void {
+    void this.#reload(this.#openPosition);
+  }
+
+  loadOlder(): void {
+    if (this.#state !== 'ready' || this.#loadingOlder || this.#olderError || !this.#olderCursor) return;
+    void this.#fetchOlder(this.#epoch);
+  }
+
+  retryOlder(): void {
+    this.#olderError = null;
+    if (this.#olderCursor) this.loadOlder();
+    else void this.#refetchTail();
+  }
+
+  /** The view reports whether the user is near the bottom; older posts load only then. */
+  setNearEnd(nearEnd: boolean): void {
+    this.#nearEnd = nearEnd;
+    if (!nearEnd) return;
+    if (this.#olderCursor) this.loadOlder();
+    else if (this.#olderWaiting) void this.#refetchTail();
+  }
+
+  /** Puts the held new posts on top. Returns false when there were none. */
+  showNew(): boolean {
+    if (this.#newPosts.overflow) {
+      void this.#reload(null).then(() => this.#entries.length > 0 && this.#request(0, 0, 'new-posts'));
+      return true;
+    }
+    if (this.#newPosts.count === 0) return false;
+    this.#entries = prepend(this.#entries, this.#newPosts.take());
+    this.#lastChange = 'prepend';
+    this.#request(0, 0, 'new-posts');
+    return true;
+  }
+
+  /** The entry at the top of the viewport and how much of it is scrolled away. */
+  noteTop(index: number, offset: number): void {
+    if (this.#state !== 'ready' || (this.#restoring && !this.#restoreCancelled)) return;
+    const entry = this.#entries[index];
+    if (!entry) return;
+    const pixels = Math.min(100_000, Math.max(0, Math.round(offset)));
+    this.#top = { groupId: entry.groupId, offset: pixels };
+    this.#saver.note({ groupId: entry.groupId, sortAt: entry.sortAt, offset: pixels, filter: this.#filter });
+  }
+
+  /** The user scrolled on their own: a restore still looking for its place must not yank them. */
+  userScrolled(): void {
+    if (this.#restoring) this.#restoreCancelled = true;
+    if (this.#scrollRequest?.reason === 'restore') this.#scrollRequest = null;
+  }
+
+  doneScrolling(id: number): void {
+    if (this.#scrollRequest?.id === id) this.#scrollRequest = null;
+  }
+
+  async #openAtPosition(): Promise<void> {
+    this.#state = 'loading';
+    const epoch = this.#epoch;
+    let position: ReadingPosition | null = null;
+    try {
+      position = await this.#api.timeline.position();
+    } catch (error) {
+      console.warn('timeline.position failed; starting at the newest post:', errorMessage(error));
+    }
+    if (epoch !== this.#epoch) return;
+    if (position) this.#filter = position.filter;
+    this.#openPosition = position;
+    await this.#reload(position);
+  }
+
+  /** Loads the newest page (shown at once), then pages back to `position` when there is one. */
+  async #reload(position: ReadingPosition | null, { quiet = false } = {}): Promise<void> {
+    const epoch = ++this.#epoch;
+    if (!quiet) {
+      this.#state = 'loading';
+      this.#entries = [];
+      this.#listKey++;
+    }
+    this.#error = null;
+    this.#olderError = null;
+    // An older page or a restore still on its way belongs to the list being replaced.
+    this.#loadingOlder = false;
+    this.#restoring = false;
+    this.#newPosts.reset(null);
+    this.#olderWaiting = false;
+    this.#restoreCancelled = false;
+    this.#top = null;
+    this.#scrollRequest = null;
+    try {
+      const page = await this.#api.timeline.page({ filter: this.#filter, limit: PAGE_SIZE });
+      if (epoch !== this.#epoch) return;
+      if (quiet) this.#listKey++;
+      this.#entries = page.entries;
+      this.#lastChange = 'reset';
+      this.#olderCursor = page.olderCursor;
+      this.#lastBefore = undefined;
+      this.#complete = page.complete;
+      this.#newPosts.reset(page.newerCursor);
+      this.#state = 'ready';
+      if (position) await this.#restore(position, epoch);
+      if (epoch !== this.#epoch) return;
+      this.#openPosition = null;
+      this.#catchUp();
+    } catch (error) {
+      if (epoch !== this.#epoch) return;
+      if (quiet && this.#state === 'ready') console.warn('timeline.page failed:', errorMessage(error));
+      else {
+        this.#state = 'error';
+        this.#error = errorMessage(error);
+      }
+    }
+  }
+
+  async #restore(position: ReadingPosition, epoch: number): Promise<void> {
+    this.#restoring = true;
+    try {
+      let pages = 0;
+      while (this.indexOf(position.groupId) < 0 && this.#olderCursor && pages < RESTORE_PAGE_CAP && !this.#restoreCancelled) {
+        if (!(await this.#fetchOlder(epoch))) break;
+        pages++;
+      }
+      if (epoch !== this.#epoch || this.#restoreCancelled) return;
+      let index = this.indexOf(position.groupId);
+      let offset = position.offset;
+      if (index < 0) {
+        // The card is gone (deleted, or merged into another): the next older one is where reading resumes.
+        const at = Date.parse(position.sortAt);
+        index = this.#entries.findIndex((entry) => sortTime(entry) <= at);
+        offset = 0;
+      }
+      const entry = this.#entries[index];
+      if (entry && (index > 0 || offset > 0)) {
+        this.#top = { groupId: entry.groupId, offset };
+        this.#request(index, offset, 'restore');
+      }
+    } finally {
+      if (epoch === this.#epoch) this.#restoring = false;
+    }
+  }
+
+  async #fetchOlder(epoch: number): Promise<boolean> {
+    const before = this.#olderCursor;
+    if (!before) return false;
+    this.#loadingOlder = true;
+    this.#olderError = null;
+    try {
+      const page = await this.#api.timeline.page({ filter: this.#filter, before, limit: PAGE_SIZE });
+      if (epoch !== this.#epoch) return false;
+      const entries = appendOlder(this.#entries, page.entries);
+      if (entries !== this.#entries) this.#lastChange = 'append';
+      this.#entries = entries;
+      this.#lastBefore = before;
+      this.#olderCursor = page.olderCursor;
+      this.#complete = page.complete;
+      return true;
+    } catch (error) {
+      if (epoch === this.#epoch) this.#olderError = errorMessage(error);
+      return false;
+    } finally {
+      if (epoch === this.#epoch) this.#loadingOlder = false;
+    }
+  }
+
+  /**
+   * Backfill stored posts below the last page after the cache had run out. The last page is asked
+   * for again (its `before`), and what is new in it goes in by time, under the newest card shown.
+   */
+  async #refetchTail(): Promise<void> {
+    if (this.#state !== 'ready' || this.#loadingOlder) return;
+    const epoch = this.#epoch;
+    this.#olderWaiting = false;
+    this.#loadingOlder = true;
+    try {
+      const page = await this.#api.timeline.page({ filter: this.#filter, before: this.#lastBefore, limit: PAGE_SIZE });
+      if (epoch !== this.#epoch) return;
+      const entries = insertByTime(this.#entries, page.entries);
+      if (entries !== this.#entries) this.#lastChange = 'edit';
+      this.#entries = entries;
+      this.#olderCursor = page.olderCursor;
+      this.#complete = page.complete;
+    } catch (error) {
+      if (epoch === this.#epoch) this.#olderError = errorMessage(error);
+    } finally {
+      if (epoch === this.#epoch) this.#loadingOlder = false;
+    }
+  }
+
+  #onUpdate(update: TimelineUpdate): void {
+    if (this.#state === 'idle') return;
+    if (this.#state !== 'ready') {
+      this.#pendingNewer ||= update.newer > 0 || update.older > 0;
+      this.#pendingChanged.push(...update.changedGroupIds, ...update.removedGroupIds);
+      return;
+    }
+    if (update.removedGroupIds.length > 0) this.#remove(update.removedGroupIds);
+    if (update.changedGroupIds.length > 0) void this.#refreshCards(update.changedGroupIds);
+    if (this.#entries.length === 0) {
+      // Nothing on screen to keep still: the first posts of a sync show at once.
+      if (update.newer > 0 || update.older > 0) void this.#reload(null, { quiet: true });
+      return;
+    }
+    if (update.newer > 0) void this.#newPosts.fetch();
+    if (update.older > 0) {
+      if (this.#olderCursor) {
+        if (this.#nearEnd) this.loadOlder();
+      } else if (this.#nearEnd) void this.#refetchTail();
+      else this.#olderWaiting = true;
+    }
+  }
+
+  /** Events that came while a page was loading. */
+  #catchUp(): void {
+    if (this.#pendingChanged.length > 0) {
+      const ids = this.#pendingChanged;
+      this.#pendingChanged = [];
+      void this.#refreshCards(ids);
+    }
+    if (this.#pendingNewer) {
+      this.#pendingNewer = false;
+      if (this.#entries.length === 0) void this.#reload(null, { quiet: true });
+      else void this.#newPosts.fetch();
+    }
+  }
+
+  /** Redraws changed cards in place; ones the backend no longer has are removed. */
+  async #refreshCards(ids: string[]): Promise<void> {
+    const epoch = this.#epoch;
+    const wanted = unique(ids).filter((id) => this.#index.has(id) || this.#newPosts.has(id));
+    for (let start = 0; start < wanted.length; start += ENTRIES_BATCH) {
+      const batch = wanted.slice(start, start + ENTRIES_BATCH);
+      let fresh: TimelineEntry[];
+      try {
+        fresh = await this.#api.timeline.entries({ groupIds: batch });
+      } catch (error) {
+        console.warn('Could not redraw changed posts:', errorMessage(error));
+        return;
+      }
+      if (epoch !== this.#epoch) return;
+      const entries = replaceCards(this.#entries, batch, fresh);
+      if (entries !== this.#entries) this.#lastChange = 'edit';
+      this.#entries = entries;
+      this.#newPosts.replace(batch, fresh);
+    }
+  }
+
+  #remove(ids: string[]): void {
+    const entries = removeCards(this.#entries, ids);
+    if (entries !== this.#entries) this.#lastChange = 'edit';
+    this.#entries = entries;
+    this.#newPosts.remove(ids);
+  }
+
+  #request(index: number, offset: number, reason: ScrollRequest['reason']): void {
+    this.#scrollRequest = { id: ++this.#requestId, index, offset, reason };
+  }
+}
