@@ -104,16 +104,22 @@ function stopProcess(child: ChildProcess): Promise<void> {
 
 let printedElectronSkip = false;
 
-export const test = base.extend<{ app: BraidApp; sandbox: Sandbox }, { shell: ShellKind; hostBrowser: Browser | null }>({
+export const test = base.extend<{ app: BraidApp; sandbox: Sandbox; sandboxPosts: number }, { shell: ShellKind; hostBrowser: Browser | null }>({
   shell: ['host', { option: true, scope: 'worker' }],
 
-  /** Both sandbox servers, empty but for the demo user, on free ports; the app's Threads preset points here. */
-  // Playwright reads a fixture's dependencies from its first parameter, so it must be a pattern.
-  // eslint-disable-next-line no-empty-pattern
-  sandbox: async ({}, use) => {
-    const sandbox = await startSandbox({ seed: false });
-    sandbox.mastodon.admin.createAccount({ username: DEMO_USERNAME, password: DEMO_PASSWORD, displayName: 'Braid Demo' });
-    sandbox.threads.admin.createUser({ username: DEMO_USERNAME, password: DEMO_PASSWORD, name: 'Braid Demo' });
+  /** 0: the sandbox holds only the demo users; more: it is seeded with that many posts (`test.use`). */
+  sandboxPosts: [0, { option: true }],
+
+  /** Both sandbox servers on free ports; the app's Threads preset points here. */
+  sandbox: async ({ sandboxPosts }, use) => {
+    let sandbox: Sandbox;
+    if (sandboxPosts > 0) {
+      sandbox = await startSandbox({ posts: sandboxPosts });
+    } else {
+      sandbox = await startSandbox({ seed: false });
+      sandbox.mastodon.admin.createAccount({ username: DEMO_USERNAME, password: DEMO_PASSWORD, displayName: 'Braid Demo' });
+      sandbox.threads.admin.createUser({ username: DEMO_USERNAME, password: DEMO_PASSWORD, name: 'Braid Demo' });
+    }
     await use(sandbox);
     await sandbox.stop();
   },

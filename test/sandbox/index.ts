@@ -77,10 +77,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   rateLimiters.threads = threads.rateLimiter;
   rateLimiters.mastodon = mastodon.rateLimiter;
 
-  const stop = async (): Promise<void> => {
-    federation.stop();
-    faults.releaseAll();
-    await Promise.all([threads.close(), mastodon.close()]);
+  // Stopping twice is harmless: a test that takes the servers down ("offline") and its fixture both stop them.
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      federation.stop();
+      faults.releaseAll();
+      await Promise.all([threads.close(), mastodon.close()]);
+    })();
+    return stopping;
   };
   let seeded: SeedResult | undefined;
   if (options.seed !== false) {

@@ -250,10 +250,12 @@ export class AccountRunner {
           this.#options.log.warn('sync', `could not store a streamed ${event.event} for ${this.#account.handle}`, error);
         }
       },
-      onLiveChange: (live) => {
+      onLiveChange: () => {
         this.#options.onStatus();
-        // Back on the stream: catch up on what was posted while it was down.
-        if (live) this.#wake?.();
+        // Back on the stream: catch up on what was posted while it was down. Lost it: poll now,
+        // which tells a dropped stream (the sync goes on by polling) from a server that is gone
+        // (the account shows offline at once rather than at the next poll).
+        this.#wake?.();
       },
       onUnauthorized: () => this.#needsSignIn(`${hostOf(this.#account.server)} no longer accepts Braid's sign-in. Sign in again.`),
     });

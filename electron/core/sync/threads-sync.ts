@@ -212,7 +212,7 @@ export class ThreadsSync {
   async #lookUpAuthors(): Promise<void> {
     const { writer, account, log } = this.#context;
     const prefix = `threads:${new URL(account.server).host}`;
-    for (const username of writer.authorsWithoutProfile(prefix, 5)) {
+    for (const username of writer.authorsWithoutProfile(prefix, 20)) {
       if (this.#lookedUp.has(username)) continue;
       this.#lookedUp.add(username);
       try {

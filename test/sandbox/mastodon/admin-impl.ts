@@ -91,6 +91,11 @@ export function createAdmin(ctx: Ctx): MastodonAdmin {
       const entities = entitiesFor(ctx, input.text);
       editStatus(ctx, target, { content: entities.content, text: input.text, spoilerText: input.spoilerText ?? target.spoilerText, editedAt: input.editedAt ?? store.clock.now(), entities });
     },
+    serveHostile(statusId, input) {
+      const target = status(statusId);
+      if (input.contentHtml !== undefined) target.content = input.contentHtml;
+      if (input.card !== undefined) target.card = input.card;
+    },
     deleteStatus(accountId, statusId) {
       const target = status(statusId);
       if (target.accountId !== accountId) throw new ApiError(403, 'This action is not allowed');

@@ -3,6 +3,7 @@
  * method goes through the same code paths the HTTP API uses (timelines, notifications,
  * streaming, federation deliveries), so seeded data looks exactly like data made over the API.
  */
+import type { CardRecord } from './model.ts';
 export interface MastodonAccountRef {
   id: string;
   username: string;
@@ -46,6 +47,11 @@ export interface MastodonAdmin {
   createStatus(accountId: string, input: NewMastodonStatus): string;
   editStatus(accountId: string, statusId: string, input: { text: string; spoilerText?: string; editedAt?: number }): void;
   deleteStatus(accountId: string, statusId: string): void;
+  /**
+   * Test-only: make a status carry what a broken or hostile server could send — raw content
+   * HTML that was never sanitized, and a link card — so tests can check Braid's own defences.
+   */
+  serveHostile(statusId: string, input: { contentHtml?: string; card?: CardRecord }): void;
   favourite(accountId: string, statusId: string): void;
   /** Returns the id of the reblog status. */
   reblog(accountId: string, statusId: string, createdAt?: number): string;

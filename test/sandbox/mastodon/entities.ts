@@ -139,7 +139,9 @@ export function statusJson(store: Store, status: StatusRecord, viewerId: string 
     }),
     tags: status.tags.map((name) => ({ name, url: `${store.origin}/tags/${encodeURIComponent(name)}` })),
     emojis: status.emojis.flatMap((code) => emojiJson(store, code) ?? []),
-    card: null,
+    card: status.card
+      ? { url: status.card.url, title: status.card.title, description: status.card.description, type: 'link', image: status.card.image, provider_name: status.card.providerName, provider_url: '', author_name: '', author_url: '', html: '', width: 0, height: 0, embed_url: '', blurhash: null }
+      : null,
     poll: poll ? pollJson(store, poll, viewerId) : null,
   };
   if (json.application === undefined) delete json.application;

@@ -51,7 +51,18 @@ export interface AccountRecord {
   statusesCount: number;
 }
 
+/** A link preview as Mastodon's API shows it (`PreviewCard`). */
+export interface CardRecord {
+  url: string;
+  title: string;
+  description: string;
+  image: string | null;
+  providerName: string;
+}
+
 export interface StatusRecord {
+  /** Only set by `admin.serveHostile` (the sandbox makes no link previews of its own). */
+  card?: CardRecord;
   id: string;
   accountId: string;
   createdAt: number;
