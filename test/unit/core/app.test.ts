@@ -58,6 +58,7 @@ describe('createCore', () => {
         platform: process.platform,
         schemaVersion: MIGRATIONS.length,
         logFile: join(opts.dataDir, 'logs', 'braid.log'),
+        sandboxMastodon: null,
       };
       expect(await core.handlers['app.info'](undefined)).toEqual(expected);
       expect(await core.dispatch('app.info', undefined)).toEqual({ ok: true, value: expected });
