@@ -179,8 +179,10 @@ export function createTimelineReader(db: Db) {
     const boostsByGroup = new Map<number, Boost[]>();
     for (const row of statements.boosts.all(ids)) {
       const list = boostsByGroup.get(row.group_id) ?? [];
-      // One line per person: the same boost seen by two of the user's accounts is one boost.
-      if (!list.some((boost) => boost.author.id === row.author_id)) {
+      // One line per person: the same boost seen by two of the user's accounts is one boost, even
+      // when the two servers give the booster different local ids.
+      const person = `${row.a_network}:${row.handle.toLowerCase()}`;
+      if (!list.some((boost) => `${boost.author.network}:${boost.author.handle.toLowerCase()}` === person)) {
         list.push({ author: authorOf(row), network: row.network, at: new Date(row.at).toISOString() });
       }
       boostsByGroup.set(row.group_id, list);

@@ -120,7 +120,7 @@ export class AccountRunner {
 
   /** Runs a cycle now; resolves when it has finished. */
   runNow(): Promise<void> {
-    if (this.#abort.signal.aborted) return Promise.resolve();
+    if (this.#abort.signal.aborted || this.#state === 'needs-sign-in') return Promise.resolve();
     return new Promise((resolve) => {
       this.#cycleWaiters.push({ resolve, after: this.#cyclesStarted });
       this.#wake?.();

@@ -11,6 +11,7 @@ export interface BackoffOptions {
 
 export function backoffDelay(attempt: number, options: BackoffOptions): number {
   const random = options.random ?? Math.random;
-  const ceiling = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, Math.min(attempt, 30)));
-  return Math.round(options.baseMs + random() * Math.max(0, ceiling - options.baseMs));
+  const base = Math.min(options.baseMs, options.capMs);
+  const ceiling = Math.min(options.capMs, base * 2 ** Math.max(0, Math.min(attempt, 30)));
+  return Math.round(base + random() * Math.max(0, ceiling - base));
 }

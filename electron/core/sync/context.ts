@@ -30,9 +30,23 @@ export interface AccountSyncContext {
   signal: AbortSignal;
 }
 
+/**
+ * Background work (backfill, gap filling, look-ups) that would have to wait for the rate budget
+ * gives way instead: the cycle ends, live work goes on, and the next cycle picks it up.
+ */
+export class BackgroundDeferred extends Error {
+  constructor(readonly waitMs: number) {
+    super(`background sync waits ${Math.round(waitMs / 1000)} s for the rate limit`);
+  }
+}
+
+/** Longest wait background work takes in its stride (a polite pause, not a rate-limit window). */
+const BACKGROUND_MAX_WAIT_MS = 2_000;
+
 /** Waits until the budget lets a request of this priority go, then counts it. */
 export async function spendBudget(context: AccountSyncContext, priority: RequestPriority): Promise<void> {
   let delay = context.budget.delayFor(priority);
+  if (priority === 'background' && delay > BACKGROUND_MAX_WAIT_MS) throw new BackgroundDeferred(delay);
   while (delay > 0) {
     const blocked = context.budget.state.blockedUntil;
     context.onWaiting(blocked !== null && blocked > context.now() ? blocked : null);

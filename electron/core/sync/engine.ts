@@ -45,6 +45,8 @@ export class SyncEngine {
   readonly #options: SyncEngineOptions;
   readonly #runners = new Map<string, AccountRunner>();
   #pending: TimelineUpdate = { newer: 0, older: 0, changedGroupIds: [], removedGroupIds: [] };
+  /** The newest card before the first write of the pending burst: what the user had seen. */
+  #pendingNewestBefore: number | null = null;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #statusTimer: ReturnType<typeof setTimeout> | null = null;
   #stopped = true;
@@ -174,8 +176,10 @@ export class SyncEngine {
 
   #collect(result: WriteResult): void {
     const pending = this.#pending;
+    if (result.added.length > 0) this.#pendingNewestBefore ??= result.newestBefore;
+    const seen = this.#pendingNewestBefore ?? result.newestBefore;
     for (const added of result.added) {
-      if (added.sortAt > result.newestBefore) pending.newer += 1;
+      if (added.sortAt > seen) pending.newer += 1;
       else pending.older += 1;
     }
     for (const id of result.changed) if (!pending.changedGroupIds.includes(String(id))) pending.changedGroupIds.push(String(id));
@@ -192,6 +196,7 @@ export class SyncEngine {
     this.#flushTimer = null;
     const update = this.#pending;
     this.#pending = { newer: 0, older: 0, changedGroupIds: [], removedGroupIds: [] };
+    this.#pendingNewestBefore = null;
     if (this.#stopped) return;
     this.#options.events.emit('timeline.updated', update);
     this.#statusChanged();

@@ -26,6 +26,8 @@ export interface MastodonStreamOptions {
   onUnauthorized: () => void;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** How often to check the connection is alive (default 30 s). */
+  heartbeatMs?: number;
 }
 
 export class MastodonStream {
@@ -35,6 +37,7 @@ export class MastodonStream {
   #attempt = 0;
   #stopped = false;
   #live = false;
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: MastodonStreamOptions) {
     this.#options = options;
@@ -51,6 +54,7 @@ export class MastodonStream {
 
   stop(): void {
     this.#stopped = true;
+    this.#stopHeartbeat();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     const socket = this.#socket;
@@ -70,6 +74,7 @@ export class MastodonStream {
       socket.send(JSON.stringify({ type: 'subscribe', stream: 'user' }));
       this.#attempt = 0;
       this.#setLive(true);
+      this.#startHeartbeat(socket);
     });
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.#receive(Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8')));
     socket.on('unexpected-response', (_request, response) => {
@@ -85,6 +90,7 @@ export class MastodonStream {
     socket.on('error', (error) => this.#options.log.info('sync', `streaming connection error: ${error.message}`));
     socket.on('close', () => {
       if (this.#socket !== socket) return;
+      this.#stopHeartbeat();
       this.#socket = null;
       this.#setLive(false);
       this.#scheduleReconnect();
@@ -100,6 +106,30 @@ export class MastodonStream {
     } catch {
       this.#options.log.warn('sync', 'streaming sent a message Braid could not read; skipped it');
     }
+  }
+
+  /**
+   * A connection can die without a close (a laptop's sleep, a NAT timeout): ping now and then,
+   * and drop a connection whose pong does not come back, so the reconnect and polling take over.
+   */
+  #startHeartbeat(socket: WebSocket): void {
+    this.#stopHeartbeat();
+    let answered = true;
+    socket.on('pong', () => (answered = true));
+    this.#heartbeat = setInterval(() => {
+      if (!answered) {
+        this.#options.log.info('sync', 'streaming stopped answering pings; reconnecting');
+        socket.terminate();
+        return;
+      }
+      answered = false;
+      socket.ping();
+    }, this.#options.heartbeatMs ?? 30_000);
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
   }
 
   #scheduleReconnect(): void {

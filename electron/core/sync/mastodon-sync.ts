@@ -16,7 +16,7 @@ import type { SyncCursor } from '../db/sync-repo';
 import { mastodonClient, explainMastodonError } from '../networks/mastodon/client';
 import { normalizeMastodonStatus } from '../timeline/normalize-mastodon';
 import type { FeedItem } from '../timeline/types';
-import { spendBudget, type AccountSyncContext } from './context';
+import { BackgroundDeferred, spendBudget, type AccountSyncContext } from './context';
 import type { RequestPriority } from './rate-budget';
 import type { StreamEvent } from './mastodon-stream';
 
@@ -66,8 +66,13 @@ export class MastodonSync {
     const cursor = this.#cursor();
     if (cursor.newestId === null) await this.#firstPage(cursor);
     else await this.refresh();
-    await this.#fillGaps();
-    await this.#backfill();
+    try {
+      await this.#fillGaps();
+      await this.#backfill();
+    } catch (error) {
+      if (!(error instanceof BackgroundDeferred)) throw error;
+      this.#context.log.info('sync', `${this.#context.account.handle}: ${error.message}; the next cycle goes on`);
+    }
   }
 
   /** Catch up from the newest stored post (after a stream reconnect, or on a poll). */

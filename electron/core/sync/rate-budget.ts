@@ -31,6 +31,8 @@ export class RateBudget {
   readonly #options: Required<RateBudgetOptions>;
   #state: RateBudgetState = { limit: null, remaining: null, resetAt: null, usagePercent: null, blockedUntil: null };
   #lastRequestAt = Number.NEGATIVE_INFINITY;
+  /** When the usage percentage was last read: a high one pauses for a while from then, not forever. */
+  #usageSeenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: RateBudgetOptions) {
     this.#options = { defaultPauseMs: 60_000, reserve: 0.2, minIntervalMs: 0, ...options };
@@ -50,8 +52,8 @@ export class RateBudget {
       if (remaining <= keep) until = Math.max(until, resetAt);
     }
     if (usagePercent !== null && usagePercent >= (priority === 'live' ? 95 : 100 - this.#options.reserve * 100)) {
-      // Meta gives no reset time: let the window move on before asking again.
-      until = Math.max(until, now + this.#options.defaultPauseMs);
+      // Meta gives no reset time: let the window move on, then one request reads the usage again.
+      until = Math.max(until, this.#usageSeenAt + this.#options.defaultPauseMs);
     }
     return Math.max(0, until - now);
   }
@@ -75,7 +77,10 @@ export class RateBudget {
       if (Number.isFinite(at)) this.#state.resetAt = at;
     }
     const usage = headers.get('x-app-usage');
-    if (usage) this.#state.usagePercent = metaUsage(usage);
+    if (usage) {
+      this.#state.usagePercent = metaUsage(usage);
+      this.#usageSeenAt = now;
+    }
     const retryAfter = retryAfterMs(headers.get('retry-after'), now);
     if (rateLimited || (status === 503 && retryAfter !== null)) {
       const wait = retryAfter ?? (this.#state.resetAt !== null && this.#state.resetAt > now ? this.#state.resetAt - now : this.#options.defaultPauseMs);
@@ -103,6 +108,8 @@ export function retryAfterMs(value: string | null, now: number): number | null {
   if (value === null) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Only an IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse would read "1.5" as a year.
+  if (!/GMT$/.test(trimmed)) return null;
   const at = Date.parse(trimmed);
   return Number.isFinite(at) ? Math.max(0, at - now) : null;
 }

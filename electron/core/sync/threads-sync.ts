@@ -17,7 +17,7 @@ import { graphRequest, type GraphError } from '../networks/threads/graph';
 import { NormalizeError } from '../timeline/normalize-error';
 import { normalizeThreadsMedia } from '../timeline/normalize-threads';
 import type { FeedItem } from '../timeline/types';
-import { spendBudget, type AccountSyncContext } from './context';
+import { BackgroundDeferred, spendBudget, type AccountSyncContext } from './context';
 import type { RequestPriority } from './rate-budget';
 
 const BASE_FIELDS = [
@@ -79,12 +79,16 @@ export class ThreadsSync {
       try {
         await this.#syncFeed(spec, spec === FOLLOWING || (this.#coverage === 'own-posts' && spec.feed === 'threads'));
       } catch (error) {
+        // Backfill waiting for the budget: the other feeds' new posts still come in this cycle.
+        if (error instanceof BackgroundDeferred) continue;
         if (!(error instanceof NotOffered)) throw error;
         this.#refused.add(spec.feed);
         this.#context.log.warn('sync', `${this.#context.account.handle}: ${spec.path} is not available to Braid's sign-in; skipping it`);
       }
     }
-    await this.#lookUpAuthors();
+    await this.#lookUpAuthors().catch((error: unknown) => {
+      if (!(error instanceof BackgroundDeferred)) throw error;
+    });
   }
 
   /** Does the server offer the following feed (and with it, Braid's extension fields)? */
@@ -196,12 +200,13 @@ export class ThreadsSync {
         const originalId = asRecord(record.reposted_post)?.id;
         if (typeof originalId !== 'string') throw new NormalizeError('a repost without the post it reposts');
         const fields = this.#coverage === 'following-feed' ? `${BASE_FIELDS},${EXTENSION_FIELDS}` : BASE_FIELDS;
-        const original = await this.#get(encodeURIComponent(originalId), { fields }, 'background');
+        // Part of the page being stored, so it goes at the page's pace rather than waiting behind backfill.
+        const original = await this.#get(encodeURIComponent(originalId), { fields }, 'live');
         return normalizeThreadsMedia(raw, normalize, { repostedPost: original, now: this.#context.now() });
       }
       return normalizeThreadsMedia(raw, normalize, { now: this.#context.now() });
     } catch (error) {
-      if (error instanceof BraidError && error.code !== 'network.server-error') throw error;
+      if (error instanceof BackgroundDeferred || (error instanceof BraidError && error.code !== 'network.server-error')) throw error;
       const id = typeof record?.id === 'string' ? ` ${record.id.slice(0, 40)}` : '';
       log.warn('sync', `skipped a Threads post${id} Braid could not read: ${error instanceof Error ? error.message : String(error)}`);
       return null;
