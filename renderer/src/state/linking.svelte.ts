@@ -18,6 +18,9 @@ const FLOW_ENDED = new Set(['link.unknown-flow', 'link.timed-out']);
  * and how it ended. The flow finishes in the background, so its phase comes from
  * `accounts.linkUpdated` events; calls only start, complete or cancel it.
  */
+/** The id of the built-in "Braid sandbox" Threads server preset. */
+const SANDBOX_SERVER_ID = 'sandbox';
+
 export class Linking {
   #api: BraidApi;
   #onLinked: (account: Account) => void;
@@ -152,6 +155,17 @@ export class Linking {
     }
     this.#attempt = { kind: network };
     await this.#run(() => this.#api.accounts.beginLink(request), (message) => (this.#formError = message));
+  }
+
+  /**
+   * `npm run demo`: link a sandbox demo account straight away. The sandbox's sign-in page comes
+   * filled in, so this click and the page's one button are all it takes.
+   */
+  async linkDemo(network: Network, sandboxMastodon: string): Promise<void> {
+    this.start(network);
+    if (network === 'mastodon') this.instance = sandboxMastodon;
+    else this.serverId = SANDBOX_SERVER_ID;
+    await this.begin(network);
   }
 
   /** "Sign in again" for an account whose token expired: straight to the waiting step. */
