@@ -38,11 +38,14 @@ interface Profile {
   dataDir: string;
   keychainService: string;
   sandboxThreads: string;
+  /** Set when the app runs as `npm run demo` does: it offers the sandbox's demo accounts. */
+  sandboxMastodon: string | null;
 }
 
 async function startHost(browser: Browser, profile: Profile): Promise<Backend> {
   if (!existsSync(HOST_ENTRY)) throw new Error('out/main/host.js is missing: run `npm run build` first.');
   const args = ['--port', '0', '--data-dir', profile.dataDir, '--keychain-service', profile.keychainService, '--sandbox-threads', profile.sandboxThreads];
+  if (profile.sandboxMastodon) args.push('--sandbox-mastodon', profile.sandboxMastodon);
   const child = spawn(process.execPath, [HOST_ENTRY, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,6 +74,7 @@ async function startElectron(executablePath: string, profile: Profile): Promise<
       BRAID_DATA_DIR: profile.dataDir,
       BRAID_KEYCHAIN_SERVICE: profile.keychainService,
       BRAID_SANDBOX_THREADS: profile.sandboxThreads,
+      ...(profile.sandboxMastodon ? { BRAID_SANDBOX_MASTODON: profile.sandboxMastodon } : {}),
     },
   });
   const page = await app.firstWindow();
@@ -104,17 +108,20 @@ function stopProcess(child: ChildProcess): Promise<void> {
 
 let printedElectronSkip = false;
 
-export const test = base.extend<{ app: BraidApp; sandbox: Sandbox; sandboxPosts: number }, { shell: ShellKind; hostBrowser: Browser | null }>({
+export const test = base.extend<{ app: BraidApp; sandbox: Sandbox; sandboxPosts: number; demo: boolean }, { shell: ShellKind; hostBrowser: Browser | null }>({
   shell: ['host', { option: true, scope: 'worker' }],
 
   /** 0: the sandbox holds only the demo users; more: it is seeded with that many posts (`test.use`). */
   sandboxPosts: [0, { option: true }],
 
+  /** Run as `npm run demo` does: the sandbox's demo sign-in, and the app told where its Mastodon is. */
+  demo: [false, { option: true }],
+
   /** Both sandbox servers on free ports; the app's Threads preset points here. */
-  sandbox: async ({ sandboxPosts }, use) => {
+  sandbox: async ({ sandboxPosts, demo }, use) => {
     let sandbox: Sandbox;
     if (sandboxPosts > 0) {
-      sandbox = await startSandbox({ posts: sandboxPosts });
+      sandbox = await startSandbox({ posts: sandboxPosts, demoSignIn: demo });
     } else {
       sandbox = await startSandbox({ seed: false });
       sandbox.mastodon.admin.createAccount({ username: DEMO_USERNAME, password: DEMO_PASSWORD, displayName: 'Braid Demo' });
@@ -136,7 +143,7 @@ export const test = base.extend<{ app: BraidApp; sandbox: Sandbox; sandboxPosts:
     { scope: 'worker' },
   ],
 
-  app: async ({ shell, hostBrowser, sandbox }, use, testInfo) => {
+  app: async ({ shell, hostBrowser, sandbox, demo }, use, testInfo) => {
     let launch: (profile: Profile) => Promise<Backend>;
     if (shell === 'electron') {
       const electron = electronExecutable();
@@ -155,7 +162,12 @@ export const test = base.extend<{ app: BraidApp; sandbox: Sandbox; sandboxPosts:
 
     const dataDir = mkdtempSync(join(tmpdir(), 'braid-e2e-'));
     // The real keychain, under a service name of this test's own, so tests never see each other's tokens.
-    const profile: Profile = { dataDir, keychainService: `Braid e2e ${randomUUID()}`, sandboxThreads: sandbox.threads.origin };
+    const profile: Profile = {
+      dataDir,
+      keychainService: `Braid e2e ${randomUUID()}`,
+      sandboxThreads: sandbox.threads.origin,
+      sandboxMastodon: demo ? sandbox.mastodon.origin : null,
+    };
     let backend = await launch(profile);
     const app: BraidApp = {
       shell,
