@@ -218,6 +218,8 @@ export const TimelineUpdate = z.object({
   newer: z.number().int().nonnegative(),
   /** Entries added below or between what was there (backfill, gap filling). */
   older: z.number().int().nonnegative(),
+  /** Those older entries' ids (at most 500), so a list can put them in their place. */
+  olderGroupIds: z.array(z.string()).max(500),
   /** Cards whose content changed (edits, counts, a copy or boost joined, a post deleted). */
   changedGroupIds: z.array(z.string()),
   /** Cards that no longer exist. */

@@ -22,5 +22,10 @@ test('links both demo accounts in two clicks each and shows the merged timeline'
   await expect(page.getByTestId('post-card').first()).toBeVisible({ timeout: 15_000 });
   await expect(page.locator('[data-testid="post-card"][data-networks="mastodon threads"]').first()).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId('demo-accounts')).toHaveCount(0);
+  // The Threads account synced after the Mastodon one: its posts joined the list already shown,
+  // in place below the reader or behind the pill, without a reload.
+  const pill = page.getByTestId('new-posts-pill');
+  if (await pill.isVisible()) await pill.click();
+  await expect(page.locator('[data-testid="post-card"][data-networks="threads"]').first()).toBeVisible({ timeout: 15_000 });
   await page.screenshot({ path: screenshotPath('demo-timeline') });
 });

@@ -44,7 +44,7 @@ export const DEFAULT_BACKFILL = 400;
 export class SyncEngine {
   readonly #options: SyncEngineOptions;
   readonly #runners = new Map<string, AccountRunner>();
-  #pending: TimelineUpdate = { newer: 0, older: 0, changedGroupIds: [], removedGroupIds: [] };
+  #pending: TimelineUpdate = emptyUpdate();
   /** The newest card before the first write of the pending burst: what the user had seen. */
   #pendingNewestBefore: number | null = null;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -180,7 +180,10 @@ export class SyncEngine {
     const seen = this.#pendingNewestBefore ?? result.newestBefore;
     for (const added of result.added) {
       if (added.sortAt > seen) pending.newer += 1;
-      else pending.older += 1;
+      else {
+        pending.older += 1;
+        if (pending.olderGroupIds.length < OLDER_IDS_LIMIT) pending.olderGroupIds.push(String(added.groupId));
+      }
     }
     for (const id of result.changed) if (!pending.changedGroupIds.includes(String(id))) pending.changedGroupIds.push(String(id));
     for (const id of result.removed) {
@@ -195,7 +198,7 @@ export class SyncEngine {
   #flush(): void {
     this.#flushTimer = null;
     const update = this.#pending;
-    this.#pending = { newer: 0, older: 0, changedGroupIds: [], removedGroupIds: [] };
+    this.#pending = emptyUpdate();
     this.#pendingNewestBefore = null;
     if (this.#stopped) return;
     this.#options.events.emit('timeline.updated', update);
@@ -210,6 +213,13 @@ export class SyncEngine {
       if (!this.#stopped) this.#options.events.emit('sync.changed', this.status());
     }, 250);
   }
+}
+
+/** Past this many, a list reloads instead of placing each older card. */
+const OLDER_IDS_LIMIT = 500;
+
+function emptyUpdate(): TimelineUpdate {
+  return { newer: 0, older: 0, olderGroupIds: [], changedGroupIds: [], removedGroupIds: [] };
 }
 
 function hostKey(url: string): string | null {

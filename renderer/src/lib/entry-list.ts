@@ -42,10 +42,14 @@ export function insertByTime(list: TimelineEntry[], found: readonly TimelineEntr
   return [...list, ...fresh].sort((a, b) => sortTime(b) - sortTime(a));
 }
 
-/** New posts on top; a card that came back up (boosted again) leaves its old place. */
-export function prepend(list: TimelineEntry[], newer: readonly TimelineEntry[]): TimelineEntry[] {
-  const moved = ids(newer);
-  return [...newer, ...list.filter((entry) => !moved.has(entry.groupId))];
+/**
+ * Held posts join the list in time order: new ones on top, ones that arrived late (another
+ * account's slower sync) in their place. A card that came back (boosted again) leaves its old
+ * place. The sort is stable, so cards already shown keep their order.
+ */
+export function prepend(list: TimelineEntry[], held: readonly TimelineEntry[]): TimelineEntry[] {
+  const moved = ids(held);
+  return [...held, ...list.filter((entry) => !moved.has(entry.groupId))].sort((a, b) => sortTime(b) - sortTime(a));
 }
 
 /** New posts that are not held yet, newest first, above the ones that are. */

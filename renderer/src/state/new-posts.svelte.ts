@@ -51,6 +51,11 @@ export class NewPosts {
     return groupIds(this.#held).has(groupId);
   }
 
+  /** Cards that belong above what the user is reading (a slower account's sync): held like new ones. */
+  hold(entries: readonly TimelineEntry[]): void {
+    this.#held = addHeld(this.#held, entries);
+  }
+
   replace(asked: readonly string[], fresh: readonly TimelineEntry[]): void {
     this.#held = replaceCards(this.#held, asked, fresh);
   }

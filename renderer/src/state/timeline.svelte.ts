@@ -352,11 +352,47 @@ export class Timeline {
       return;
     }
     if (update.newer > 0) void this.#newPosts.fetch();
-    if (update.older > 0) {
+    if (update.olderGroupIds.length > 0 && update.olderGroupIds.length === update.older) {
+      void this.#placeOlder(update.olderGroupIds);
+    } else if (update.older > 0) {
       if (this.#olderCursor) {
         if (this.#nearEnd) this.loadOlder();
       } else if (this.#nearEnd) void this.#refetchTail();
       else this.#olderWaiting = true;
+    }
+  }
+
+  /**
+   * Cards that arrived below the newest one (backfill, gap filling, another account catching
+   * up): the ones below what the user is reading go in their place now, the ones above it wait
+   * behind the pill like new posts, and ones older than everything loaded come with paging.
+   */
+  async #placeOlder(groupIds: readonly string[]): Promise<void> {
+    const epoch = this.#epoch;
+    try {
+      const found = await this.#api.timeline.entries({ groupIds: groupIds.slice(0, 200) });
+      if (epoch !== this.#epoch || this.#state !== 'ready') return;
+      const list = this.#entries;
+      const tail = list.at(-1);
+      const tailTime = tail ? sortTime(tail) : Number.NEGATIVE_INFINITY;
+      const anchor = list[this.#top ? Math.max(0, this.indexOf(this.#top.groupId)) : 0];
+      const anchorTime = anchor ? sortTime(anchor) : Number.POSITIVE_INFINITY;
+      const below: TimelineEntry[] = [];
+      const above: TimelineEntry[] = [];
+      for (const entry of found) {
+        const time = sortTime(entry);
+        if (time < tailTime && this.#olderCursor) continue;
+        (time <= anchorTime ? below : above).push(entry);
+      }
+      if (below.length > 0) {
+        const entries = insertByTime(this.#entries, below);
+        if (entries !== this.#entries) this.#lastChange = 'edit';
+        this.#entries = entries;
+      }
+      if (above.length > 0) this.#newPosts.hold(above);
+      if (groupIds.length > 200) void this.#placeOlder(groupIds.slice(200));
+    } catch (error) {
+      console.warn('Could not place older posts:', errorMessage(error));
     }
   }
 
