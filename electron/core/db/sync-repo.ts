@@ -86,6 +86,12 @@ export function createSyncRepo(db: Db) {
       const row = statements.get.get(accountId, feed);
       return row ? toCursor(row) : null;
     },
+    /** The stored cursor, or a fresh one for a feed that has never synced. */
+    cursorOrFresh(accountId: string, feed: string): SyncCursor {
+      const row = statements.get.get(accountId, feed);
+      if (row) return toCursor(row);
+      return { accountId, feed, newestId: null, newestAt: null, oldestId: null, backfilled: 0, backfillDone: false, lastSyncedAt: null };
+    },
     cursors(accountId: string): SyncCursor[] {
       return statements.forAccount.all(accountId).map(toCursor);
     },

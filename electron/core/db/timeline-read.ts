@@ -44,13 +44,8 @@ interface GroupRow {
   rule: TimelineEntry['rule'];
 }
 
-interface PostRow {
-  id: string;
-  account_id: string;
-  network: Network;
-  remote_id: string;
-  group_id: number;
-  body: string;
+/** The author's columns, joined into copy and boost rows (AUTHOR_COLUMNS). */
+interface AuthorColumns {
   author_id: string;
   a_network: Network;
   handle: string;
@@ -59,6 +54,15 @@ interface PostRow {
   url: string | null;
   emojis: string;
   bot: 0 | 1;
+}
+
+interface PostRow extends AuthorColumns {
+  id: string;
+  account_id: string;
+  network: Network;
+  remote_id: string;
+  group_id: number;
+  body: string;
 }
 
 interface MediaRow {
@@ -71,23 +75,15 @@ interface MediaRow {
   height: number | null;
 }
 
-interface BoostRow {
+interface BoostRow extends AuthorColumns {
   group_id: number;
   network: Network;
   at: number;
-  author_id: string;
-  a_network: Network;
-  handle: string;
-  display_name: string;
-  avatar_url: string | null;
-  url: string | null;
-  emojis: string;
-  bot: 0 | 1;
 }
 
 const AUTHOR_COLUMNS = 'a.network AS a_network, a.handle, a.display_name, a.avatar_url, a.url, a.emojis, a.bot';
 
-function authorOf(row: PostRow | BoostRow): PostAuthor {
+function authorOf(row: AuthorColumns): PostAuthor {
   return {
     id: row.author_id,
     network: row.a_network,

@@ -4,11 +4,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountRecord } from '../db/accounts-repo';
-import type { SyncRepo } from '../db/sync-repo';
+import type { SyncCursor, SyncRepo } from '../db/sync-repo';
 import type { TimelineWriter, WriteResult } from '../db/timeline-write';
 import type { Fetch } from '../net/http';
 import type { Logger } from '../log';
-import type { NormalizeContext } from '../timeline/types';
+import type { FeedItem, NormalizeContext } from '../timeline/types';
 import type { RateBudget, RequestPriority } from './rate-budget';
 
 export interface AccountSyncContext {
@@ -55,4 +55,27 @@ export async function spendBudget(context: AccountSyncContext, priority: Request
   }
   context.onWaiting(null);
   context.budget.spend();
+}
+
+/**
+ * Stores a page and moves its feed's cursor in one transaction (plus `extra`, e.g. a gap), so a
+ * crash between pages leaves the cache and the cursors in step.
+ */
+export function writePage(
+  context: AccountSyncContext,
+  feed: string,
+  items: readonly FeedItem[],
+  move: (cursor: SyncCursor) => void,
+  extra?: () => void,
+): void {
+  const { writer, repo, account, now } = context;
+  const result = writer.transaction((changes) => {
+    writer.storeItems(items, account.server, changes);
+    const cursor = repo.cursorOrFresh(account.id, feed);
+    move(cursor);
+    cursor.lastSyncedAt = now();
+    repo.saveCursor(cursor);
+    extra?.();
+  });
+  context.report(result);
 }

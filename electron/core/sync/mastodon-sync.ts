@@ -16,7 +16,7 @@ import type { SyncCursor } from '../db/sync-repo';
 import { mastodonClient, explainMastodonError } from '../networks/mastodon/client';
 import { normalizeMastodonStatus } from '../timeline/normalize-mastodon';
 import type { FeedItem } from '../timeline/types';
-import { BackgroundDeferred, spendBudget, type AccountSyncContext } from './context';
+import { BackgroundDeferred, spendBudget, writePage, type AccountSyncContext } from './context';
 import type { RequestPriority } from './rate-budget';
 import type { StreamEvent } from './mastodon-stream';
 
@@ -124,33 +124,11 @@ export class MastodonSync {
   }
 
   #cursor(): SyncCursor {
-    const { account, repo } = this.#context;
-    return (
-      repo.cursor(account.id, HOME_FEED) ?? {
-        accountId: account.id,
-        feed: HOME_FEED,
-        newestId: null,
-        newestAt: null,
-        oldestId: null,
-        backfilled: 0,
-        backfillDone: false,
-        lastSyncedAt: null,
-      }
-    );
+    return this.#context.repo.cursorOrFresh(this.#context.account.id, HOME_FEED);
   }
 
-  /** Stores a page and moves the cursor in one transaction. */
   #write(page: HomePage, move: (cursor: SyncCursor) => void, extra?: () => void): void {
-    const { writer, repo, account, now } = this.#context;
-    const result = writer.transaction((changes) => {
-      writer.storeItems(page.items, account.server, changes);
-      const cursor = this.#cursor();
-      move(cursor);
-      cursor.lastSyncedAt = now();
-      repo.saveCursor(cursor);
-      extra?.();
-    });
-    this.#context.report(result);
+    writePage(this.#context, HOME_FEED, page.items, move, extra);
   }
 
   async #firstPage(start: SyncCursor): Promise<void> {

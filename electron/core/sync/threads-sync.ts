@@ -17,7 +17,7 @@ import { graphRequest, type GraphError } from '../networks/threads/graph';
 import { NormalizeError } from '../timeline/normalize-error';
 import { normalizeThreadsMedia } from '../timeline/normalize-threads';
 import type { FeedItem } from '../timeline/types';
-import { BackgroundDeferred, spendBudget, type AccountSyncContext } from './context';
+import { BackgroundDeferred, spendBudget, writePage, type AccountSyncContext } from './context';
 import type { RequestPriority } from './rate-budget';
 
 const BASE_FIELDS = [
@@ -143,32 +143,11 @@ export class ThreadsSync {
   }
 
   #cursor(feed: string): SyncCursor {
-    const { account, repo } = this.#context;
-    return (
-      repo.cursor(account.id, feed) ?? {
-        accountId: account.id,
-        feed,
-        newestId: null,
-        newestAt: null,
-        oldestId: null,
-        backfilled: 0,
-        backfillDone: false,
-        lastSyncedAt: null,
-      }
-    );
+    return this.#context.repo.cursorOrFresh(this.#context.account.id, feed);
   }
 
   #write(feed: string, page: FeedPage, move: (cursor: SyncCursor) => void): void {
-    const { writer, repo, account, now } = this.#context;
-    this.#context.report(
-      writer.transaction((changes) => {
-        writer.storeItems(page.items, account.server, changes);
-        const cursor = this.#cursor(feed);
-        move(cursor);
-        cursor.lastSyncedAt = now();
-        repo.saveCursor(cursor);
-      }),
-    );
+    writePage(this.#context, feed, page.items, move);
   }
 
   async #page(spec: FeedSpec, params: Record<string, string>, priority: RequestPriority): Promise<FeedPage> {

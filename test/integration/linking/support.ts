@@ -6,12 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LinkUpdate } from '@shared/linking';
+import { expect } from 'vitest';
+import type { LinkFlow, LinkUpdate } from '@shared/linking';
+import type { Account } from '@shared/model';
 import { createCore, type Core, type CoreOptions } from '../../../electron/core/app';
 import { createLogger, formatRecord } from '../../../electron/core/log';
 import { MemorySecretStore } from '../../../electron/core/secrets/memory-store';
 import type { SecretStore } from '../../../electron/core/secrets/secret-store';
 
+import { visit } from '../../sandbox/sign-in-pages.ts';
 export { answerMastodon, answerThreads, visit } from '../../sandbox/sign-in-pages.ts';
 
 export interface Harness {
@@ -97,4 +100,13 @@ export function startHarness(options: Partial<CoreOptions> & { fileLog?: boolean
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts a link, lets `answer` play the browser on the server's pages, and waits for the account. */
+export async function link(h: Harness, request: object, answer: (url: string) => Promise<string>): Promise<Account> {
+  const flow = (await h.call('accounts.beginLink', request)) as LinkFlow;
+  await visit(await answer(flow.authorizeUrl));
+  const done = await h.nextUpdate(flow.id, ['linked', 'failed']);
+  expect(done.error).toBeUndefined();
+  return done.account as Account;
 }

@@ -6,10 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { LinkFlow } from '@shared/linking';
-import type { Account } from '@shared/model';
 import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
-import { answerMastodon, answerThreads, startHarness, visit, type Harness } from './support';
+import { answerMastodon, answerThreads, link, startHarness } from './support';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -32,13 +30,6 @@ function recordingFetch(seen: Set<string>): typeof fetch {
   };
 }
 
-async function link(h: Harness, request: object, answer: (url: string) => Promise<string>): Promise<Account> {
-  const flow = (await h.call('accounts.beginLink', request)) as LinkFlow;
-  await visit(await answer(flow.authorizeUrl));
-  const done = await h.nextUpdate(flow.id, ['linked', 'failed']);
-  expect(done.error).toBeUndefined();
-  return done.account as Account;
-}
 
 it('finds no token or secret in SQLite, the log, or anything sent to the renderer', async () => {
   const onTheWire = new Set<string>();

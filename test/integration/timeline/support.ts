@@ -2,14 +2,12 @@
  * Shared by the timeline tests: a core (see linking/support.ts) with the sandbox's demo
  * accounts linked through the real sign-in pages, and helpers to read the merged timeline.
  */
-import { expect } from 'vitest';
-import type { LinkFlow } from '@shared/linking';
 import type { Account } from '@shared/model';
 import type { TimelineEntry, TimelinePage } from '@shared/timeline';
 import type { CoreOptions } from '../../../electron/core/app';
 import type { Sandbox } from '../../sandbox/index.ts';
 import { DEMO_PASSWORD, DEMO_USERNAME } from '../../sandbox/seed/people.ts';
-import { answerMastodon, answerThreads, startHarness, visit, type Harness } from '../linking/support';
+import { answerMastodon, answerThreads, link, startHarness, type Harness } from '../linking/support';
 
 export { startHarness, type Harness };
 
@@ -27,13 +25,6 @@ export function timelineHarness(sandbox: Sandbox, options: Partial<CoreOptions> 
   });
 }
 
-async function link(h: Harness, request: object, answer: (url: string) => Promise<string>): Promise<Account> {
-  const flow = (await h.call('accounts.beginLink', request)) as LinkFlow;
-  await visit(await answer(flow.authorizeUrl));
-  const done = await h.nextUpdate(flow.id, ['linked', 'failed']);
-  expect(done.error).toBeUndefined();
-  return done.account as Account;
-}
 
 export function linkDemoMastodon(h: Harness, sandbox: Sandbox, user = demo): Promise<Account> {
   return link(h, { network: 'mastodon', instance: sandbox.mastodon.origin }, async (url) => (await answerMastodon(url, user)).location ?? '');
