@@ -64,6 +64,14 @@ export function createSyncRepo(db: Db) {
     newestAt: db.prepare<[string, number], { remote_id: string }>(
       'SELECT remote_id FROM posts WHERE account_id = ? AND created_at <= ? ORDER BY created_at DESC LIMIT 1',
     ),
+    // The account's own item for a card: the boost that brought it into the home timeline, else its copy.
+    inGroup: db.prepare<{ accountId: string; groupId: number }, { remote_id: string }>(
+      `SELECT remote_id FROM (
+         SELECT b.remote_id, 0 AS rank FROM boosts b JOIN posts p ON p.id = b.post_id WHERE b.account_id = $accountId AND p.group_id = $groupId
+         UNION ALL
+         SELECT remote_id, 1 AS rank FROM posts WHERE account_id = $accountId AND group_id = $groupId
+       ) ORDER BY rank LIMIT 1`,
+    ),
     getState: db.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?'),
     setState: db.prepare<[string, string]>(
       'INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -116,9 +124,14 @@ export function createSyncRepo(db: Db) {
     closeGap(id: number): void {
       statements.closeGap.run(id);
     },
-    /** The account's newest stored post at or before a time (for Mastodon's read marker). */
-    newestRemoteIdAt(accountId: string, atMs: number): string | null {
-      return statements.newestAt.get(accountId, atMs)?.remote_id ?? null;
+    /**
+     * The home-timeline id for Mastodon's read marker: this account's own item on the card being
+     * read (the boost, or the copy), else its newest post at or before that card's time.
+     */
+    markerIdFor(accountId: string, groupId: string, atMs: number): string | null {
+      const group = Number(groupId);
+      const own = Number.isSafeInteger(group) ? statements.inGroup.get({ accountId, groupId: group }) : undefined;
+      return own?.remote_id ?? statements.newestAt.get(accountId, atMs)?.remote_id ?? null;
     },
     position(): ReadingPosition | null {
       const row = statements.getState.get(POSITION_KEY);

@@ -106,3 +106,20 @@ it('does not join two posts with the same text by different people', async () =>
     expect(cards).toHaveLength(2);
   });
 });
+
+it("tells Mastodon's markers API where the user stopped reading", async () => {
+  const entries = await allEntries(h, 'mastodon');
+  // A cross-posted card: the Mastodon copy's own time differs from the card's (federation took a moment).
+  const reading = (entries.find((e) => e.networks.length === 2 && e.boostedBy.length === 0) ?? entries[5]) as TimelineEntry;
+  const copy = reading.posts.find((p) => p.network === 'mastodon');
+  await h.call('timeline.savePosition', { groupId: reading.groupId, sortAt: reading.sortAt, offset: 12, filter: 'mastodon' });
+  expect(await h.call('timeline.position')).toEqual({ groupId: reading.groupId, sortAt: reading.sortAt, offset: 12, filter: 'mastodon' });
+  const [account] = (await h.call('accounts.list')) as { id: string }[];
+  const token = (await h.secrets.get(`account:${account?.id ?? ''}:token`)) as string;
+  await eventually(async () => {
+    const markers = (await (await fetch(`${sandbox.mastodon.origin}/api/v1/markers?timeline[]=home`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      home?: { last_read_id: string };
+    };
+    expect(markers.home?.last_read_id).toBe(copy?.remoteId);
+  });
+});

@@ -207,14 +207,16 @@ for (const state of ['an empty cache', 'a cache with a few thousand posts and st
 }
 
 describe('the reading marker query', () => {
-  it('answers with the account’s newest post at or before the time', () => {
+  it('answers with the account’s own copy on the card, else its newest post at or before the time', () => {
     const db = openDatabase(':memory:');
     seed(db);
     const repo = createSyncRepo(db);
     const target = T0 + 100 * 37_000 + 1000;
     const expected = db.prepare("SELECT remote_id FROM posts WHERE account_id = 'm' AND created_at <= ? ORDER BY created_at DESC, remote_id").all(target) as { remote_id: string }[];
-    expect(repo.newestRemoteIdAt('m', target)).toBe(expected[0]?.remote_id);
-    expect(repo.newestRemoteIdAt('m', T0 - 1)).toBeNull();
+    expect(repo.markerIdFor('m', 'no-such-card', target)).toBe(expected[0]?.remote_id);
+    expect(repo.markerIdFor('m', '-1', T0 - 1)).toBeNull();
+    const own = db.prepare("SELECT group_id, remote_id FROM posts WHERE account_id = 'm' ORDER BY created_at LIMIT 1").get() as { group_id: number; remote_id: string };
+    expect(repo.markerIdFor('m', String(own.group_id), T0 + 999_999_999)).toBe(own.remote_id);
     db.close();
   });
 });
