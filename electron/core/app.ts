@@ -166,7 +166,7 @@ export function createCore(options: CoreOptions): Core {
     'timeline.position': () => syncRepo.position(),
     'timeline.savePosition': (position) => {
       syncRepo.savePosition(position);
-      engine.saveMarkers(position, (accountId, groupId, atMs) => syncRepo.markerIdFor(accountId, groupId, atMs));
+      engine.saveMarkers(position, (accountId, groupId) => syncRepo.markerIdFor(accountId, groupId));
       return null;
     },
     'sync.status': () => engine.status(),

@@ -61,9 +61,6 @@ export function createSyncRepo(db: Db) {
     ),
     narrowGap: db.prepare<[string, number]>('UPDATE sync_gaps SET older_id = ? WHERE id = ?'),
     closeGap: db.prepare<[number]>('DELETE FROM sync_gaps WHERE id = ?'),
-    newestAt: db.prepare<[string, number], { remote_id: string }>(
-      'SELECT remote_id FROM posts WHERE account_id = ? AND created_at <= ? ORDER BY created_at DESC LIMIT 1',
-    ),
     // The account's own item for a card: the boost that brought it into the home timeline, else its copy.
     inGroup: db.prepare<{ accountId: string; groupId: number }, { remote_id: string }>(
       `SELECT remote_id FROM (
@@ -126,12 +123,12 @@ export function createSyncRepo(db: Db) {
     },
     /**
      * The home-timeline id for Mastodon's read marker: this account's own item on the card being
-     * read (the boost, or the copy), else its newest post at or before that card's time.
+     * read (the boost, or the copy). Null when the card is not in this account's timeline (a
+     * Threads-only post): its marker then stays where it was.
      */
-    markerIdFor(accountId: string, groupId: string, atMs: number): string | null {
+    markerIdFor(accountId: string, groupId: string): string | null {
       const group = Number(groupId);
-      const own = Number.isSafeInteger(group) ? statements.inGroup.get({ accountId, groupId: group }) : undefined;
-      return own?.remote_id ?? statements.newestAt.get(accountId, atMs)?.remote_id ?? null;
+      return Number.isSafeInteger(group) ? (statements.inGroup.get({ accountId, groupId: group })?.remote_id ?? null) : null;
     },
     position(): ReadingPosition | null {
       const row = statements.getState.get(POSITION_KEY);

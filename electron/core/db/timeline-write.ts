@@ -85,7 +85,8 @@ function toCandidate(row: CandidateRow): LinkCandidate {
     link: {
       uriKey: row.uri_key,
       urlKey: row.url_key,
-      threadsPostId: row.threads_post_id,
+      // Only Mastodon rows store it; a Threads post's own id is its remote id.
+      threadsPostId: row.threads_post_id ?? (row.network === 'threads' ? row.remote_id : null),
       personKey: row.person_key,
       text: row.link_text,
     } satisfies LinkFacts,
@@ -143,18 +144,27 @@ export function createTimelineWriter(db: Db, now: () => number) {
        VALUES ($id, $accountId, $remoteId, $postId, $authorId, $network, $at)
        ON CONFLICT (id) DO NOTHING`,
     ),
-    byUri: db.prepare<[string], CandidateRow>(`SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE uri_key = ? LIMIT 20`),
-    byUrl: db.prepare<[string], CandidateRow>(`SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE url_key = ? LIMIT 20`),
-    byThreadsId: db.prepare<[string], CandidateRow>(`SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE threads_post_id = ? LIMIT 20`),
-    byPerson: db.prepare<[string, number, number], CandidateRow>(
-      `SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE person_key = ? AND created_at BETWEEN ? AND ? LIMIT 100`,
+    // One statement for a post's (usually two) keys, each looked up as an ActivityPub id and as a permalink.
+    byKeys: db.prepare<{ a: string; b: string | null }, CandidateRow>(
+      `SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE uri_key IN ($a, $b)
+       UNION SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE url_key IN ($a, $b) LIMIT 40`,
+    ),
+    // Mastodon copies that name the Threads post (indexed hint), and the Threads post itself by
+    // primary key under each linked Threads account: Threads rows need no index entry of their own.
+    byThreadsId: db.prepare<{ id: string }, CandidateRow>(
+      `SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE threads_post_id = $id
+       UNION ALL
+       SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE id IN (SELECT a.id || ':' || $id FROM accounts a WHERE a.network = 'threads')
+       LIMIT 20`,
+    ),
+    byPerson: db.prepare<[string, number, number, string], CandidateRow>(
+      `SELECT ${CANDIDATE_COLUMNS} FROM posts WHERE person_key = ? AND created_at BETWEEN ? AND ? AND link_text = ? LIMIT 20`,
     ),
     newestSortAt: db.prepare<[], { newest: number | null }>('SELECT MAX(sort_at) AS newest FROM post_groups'),
     groupOfRemote: db.prepare<[string], { group_id: number }>('SELECT group_id FROM posts WHERE id = ?'),
     deletePost: db.prepare<[string]>('DELETE FROM posts WHERE id = ?'),
-    boostTarget: db.prepare<[string, string], { group_id: number; boost_id: string }>(
-      `SELECT p.group_id, b.id AS boost_id FROM boosts b JOIN posts p ON p.id = b.post_id
-       WHERE b.account_id = ? AND b.remote_id = ?`,
+    boostTarget: db.prepare<[string], { group_id: number; boost_id: string }>(
+      `SELECT p.group_id, b.id AS boost_id FROM boosts b JOIN posts p ON p.id = b.post_id WHERE b.id = ?`,
     ),
     deleteBoost: db.prepare<[string]>('DELETE FROM boosts WHERE id = ?'),
     groupExists: db.prepare<[number], { id: number }>('SELECT id FROM post_groups WHERE id = ?'),
@@ -173,16 +183,26 @@ export function createTimelineWriter(db: Db, now: () => number) {
   const lookup: LinkLookup = {
     byUriOrUrl(keys) {
       const seen = new Map<string, LinkCandidate>();
-      for (const key of new Set(keys)) {
-        for (const row of [...statements.byUri.all(key), ...statements.byUrl.all(key)]) seen.set(row.id, toCandidate(row));
+      const unique = [...new Set(keys)];
+      for (let index = 0; index < unique.length; index += 2) {
+        const a = unique[index] as string;
+        for (const row of statements.byKeys.all({ a, b: unique[index + 1] ?? null })) seen.set(row.id, toCandidate(row));
       }
       return [...seen.values()];
     },
-    byThreadsPostId: (id) => statements.byThreadsId.all(id).map(toCandidate),
-    byPersonBetween: (personKey, fromMs, toMs) => statements.byPerson.all(personKey, fromMs, toMs).map(toCandidate),
+    byThreadsPostId: (id) => statements.byThreadsId.all({ id }).map(toCandidate),
+    byPersonBetween: (personKey, fromMs, toMs, text) => statements.byPerson.all(personKey, fromMs, toMs, text).map(toCandidate),
   };
 
+  // What each author row was last written with: a page repeats the same few people, and
+  // rewriting an unchanged row is most of the cost of storing a post.
+  const authorsWritten = new Map<string, string>();
+
   function upsertAuthor(author: PostAuthor): void {
+    const signature = JSON.stringify(author);
+    if (authorsWritten.get(author.id) === signature) return;
+    if (authorsWritten.size > 5000) authorsWritten.clear();
+    authorsWritten.set(author.id, signature);
     statements.upsertAuthor.run({
       id: author.id,
       network: author.network,
@@ -196,8 +216,8 @@ export function createTimelineWriter(db: Db, now: () => number) {
     });
   }
 
-  function writeMedia(post: Post): void {
-    statements.deleteMedia.run(post.id);
+  function writeMedia(post: Post, isNew: boolean): void {
+    if (!isNew) statements.deleteMedia.run(post.id);
     post.media.forEach((item, position) =>
       statements.insertMedia.run({ postId: post.id, position, ...item }),
     );
@@ -213,7 +233,7 @@ export function createTimelineWriter(db: Db, now: () => number) {
       const body = bodyOf(post);
       if (body !== existing.body) {
         statements.updatePost.run({ id: post.id, authorId: post.author.id, body, storedAt: now() });
-        writeMedia(post);
+        writeMedia(post, false);
         markChanged(result, existing.group_id);
       }
       statements.joinGroup.run({ id: existing.group_id, sortAt, ...flags, rule: null });
@@ -243,13 +263,13 @@ export function createTimelineWriter(db: Db, now: () => number) {
       createdAt: createdAtMs,
       uriKey: link.uriKey,
       urlKey: link.urlKey,
-      threadsPostId: link.threadsPostId,
+      threadsPostId: post.network === 'threads' ? null : link.threadsPostId,
       personKey: link.personKey,
       linkText: link.text,
       body: bodyOf(post),
       storedAt: now(),
     });
-    writeMedia(post);
+    writeMedia(post, true);
     result.stored += 1;
     return groupId;
   }
@@ -293,7 +313,7 @@ export function createTimelineWriter(db: Db, now: () => number) {
       }
       return;
     }
-    const boost = statements.boostTarget.get(accountId, remoteId);
+    const boost = statements.boostTarget.get(postId);
     if (boost) {
       statements.deleteBoost.run(boost.boost_id);
       markChanged(result, boost.group_id);
@@ -318,11 +338,17 @@ export function createTimelineWriter(db: Db, now: () => number) {
     rememberAuthor: upsertAuthor,
     /** Runs `write` in one transaction and returns what changed. */
     transaction(write: (result: WriteResult) => void): WriteResult {
-      return db.transaction(() => {
-        const result = emptyWriteResult(statements.newestSortAt.get()?.newest ?? Number.NEGATIVE_INFINITY);
-        write(result);
-        return result;
-      })();
+      try {
+        return db.transaction(() => {
+          const result = emptyWriteResult(statements.newestSortAt.get()?.newest ?? Number.NEGATIVE_INFINITY);
+          write(result);
+          return result;
+        })();
+      } catch (error) {
+        // Rolled back: the author rows written in it are gone too.
+        authorsWritten.clear();
+        throw error;
+      }
     },
   };
 }

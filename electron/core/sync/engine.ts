@@ -139,14 +139,14 @@ export class SyncEngine {
     await Promise.all([...this.#runners.values()].map((runner) => runner.idle()));
   }
 
-  /** Tells each Mastodon account's server where the user is reading (its item on that card, or the nearest below). */
-  saveMarkers(position: ReadingPosition, markerIdFor: (accountId: string, groupId: string, atMs: number) => string | null): void {
+  /** Tells each Mastodon account's server where the user is reading, when the card is in its timeline. */
+  saveMarkers(position: ReadingPosition, markerIdFor: (accountId: string, groupId: string) => string | null): void {
     const now = this.#options.now();
     const interval = this.#options.markerIntervalMs ?? 30_000;
     for (const runner of this.#runners.values()) {
       const account = runner.account;
       if (account.network !== 'mastodon') continue;
-      const id = markerIdFor(account.id, position.groupId, Date.parse(position.sortAt));
+      const id = markerIdFor(account.id, position.groupId);
       const last = this.#markers.get(account.id);
       if (id === null || last?.id === id || (last && now - last.sentAt < interval)) continue;
       this.#markers.set(account.id, { sentAt: now, id });

@@ -86,11 +86,13 @@ function byThreadsPostId(subject: LinkSubject, lookup: LinkLookup): LinkMatch | 
 
 function bySameAuthorText(subject: LinkSubject, lookup: LinkLookup, windowMs: number): LinkMatch | null {
   const { text, personKey, threadsPostId } = subject.link;
-  if ([...text].length < MIN_LINK_TEXT_LENGTH || personKey === '') return null;
+  // A person known only as a Mastodon account has no posts on another network to join (a
+  // Fediverse reply shown on the Threads side joins its original by permalink instead).
+  if ([...text].length < MIN_LINK_TEXT_LENGTH || personKey === '' || personKey.startsWith('mastodon:')) return null;
   const home = homeOf(subject);
   const from = subject.createdAtMs - windowMs;
   const to = subject.createdAtMs + windowMs;
-  const matches = lookup.byPersonBetween(personKey, from, to).filter((c) => {
+  const matches = lookup.byPersonBetween(personKey, from, to, text).filter((c) => {
     if (c.postId === subject.postId || c.link.personKey !== personKey || c.link.text !== text) return false;
     if (c.createdAtMs < from || c.createdAtMs > to) return false;
     if (homeOf(c) !== home) return true;

@@ -69,7 +69,8 @@ export interface LinkCandidate {
 export interface LinkLookup {
   byUriOrUrl(keys: readonly string[]): LinkCandidate[];
   byThreadsPostId(id: string): LinkCandidate[];
-  byPersonBetween(personKey: string, fromMs: number, toMs: number): LinkCandidate[];
+  /** Copies by this person in the time range whose link text is exactly `text`. */
+  byPersonBetween(personKey: string, fromMs: number, toMs: number, text: string): LinkCandidate[];
 }
 
 export interface LinkMatch {

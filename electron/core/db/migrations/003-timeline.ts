@@ -36,6 +36,7 @@ export function up(db: Database): void {
     CREATE INDEX post_groups_mastodon ON post_groups (sort_at, id) WHERE has_mastodon = 1;
     CREATE INDEX post_groups_cross ON post_groups (sort_at, id) WHERE has_threads = 1 AND has_mastodon = 1;
 
+    -- id is '<account id>:<remote id>', so it is also what keeps one row per copy per account.
     CREATE TABLE posts (
       id              TEXT PRIMARY KEY,
       account_id      TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
@@ -51,16 +52,17 @@ export function up(db: Database): void {
       person_key      TEXT NOT NULL,
       link_text       TEXT NOT NULL,
       body            TEXT NOT NULL,
-      stored_at       INTEGER NOT NULL,
-      UNIQUE (account_id, remote_id)
+      stored_at       INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX posts_group ON posts (group_id);
     CREATE INDEX posts_uri ON posts (uri_key) WHERE uri_key IS NOT NULL;
     CREATE INDEX posts_url ON posts (url_key) WHERE url_key IS NOT NULL;
+    -- Only Mastodon copies that name a Threads post fill threads_post_id (timeline-write.ts).
     CREATE INDEX posts_threads_id ON posts (threads_post_id) WHERE threads_post_id IS NOT NULL;
     CREATE INDEX posts_person ON posts (person_key, created_at);
+    -- No index on posts.account_id: it would cost every insert, and only unlinking (a scan, once)
+    -- and the read marker (by card, through posts_group) look copies up by account.
     CREATE INDEX posts_author ON posts (author_id);
-    CREATE INDEX posts_account ON posts (account_id, created_at);
 
     CREATE TABLE media (
       post_id     TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
@@ -81,10 +83,10 @@ export function up(db: Database): void {
       post_id    TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
       author_id  TEXT NOT NULL REFERENCES authors (id),
       network    TEXT NOT NULL CHECK (network IN ('threads', 'mastodon')),
-      at         INTEGER NOT NULL,
-      UNIQUE (account_id, remote_id)
+      at         INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX boosts_post ON boosts (post_id);
+    CREATE INDEX boosts_account ON boosts (account_id);
 
     CREATE TABLE sync_cursors (
       account_id     TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,

@@ -178,19 +178,23 @@ for (const state of ['an empty cache', 'a cache with a few thousand posts and st
     it('finds link candidates by ActivityPub id, URL, Threads id and person through their indexes', () => {
       const sql = preparedBy(db, () => createTimelineWriter(db, () => 0));
       const cases: [RegExp, unknown[], string][] = [
-        [/WHERE uri_key = \?/, ['threads.net/ap/post/10'], 'SEARCH posts USING INDEX posts_uri (uri_key=?)'],
-        [/WHERE url_key = \?/, ['example.social/@person1/1-m'], 'SEARCH posts USING INDEX posts_url (url_key=?)'],
-        [/WHERE threads_post_id = \?/, ['10'], 'SEARCH posts USING INDEX posts_threads_id (threads_post_id=?)'],
-        [/WHERE person_key = \? AND created_at BETWEEN/, ['threads:threads.net:person1', T0, T0 + 600_000], 'SEARCH posts USING INDEX posts_person (person_key=? AND created_at>? AND created_at<?)'],
+        [/WHERE person_key = \? AND created_at BETWEEN/, ['threads:threads.net:person1', T0, T0 + 600_000, 'same words'], 'SEARCH posts USING INDEX posts_person (person_key=? AND created_at>? AND created_at<?)'],
       ];
       for (const [pattern, params, expected] of cases) {
         const rows = plan(find(sql, pattern), params);
         expect(details(rows), String(pattern)).toEqual([expected]);
       }
+      // A Threads post id: the Mastodon copies that name it, and the post itself by primary key.
+      const byThreadsId = details(plan(find(sql, /WHERE threads_post_id = \$id/), { id: '10' }));
+      expect(byThreadsId).toEqual(expect.arrayContaining(['SEARCH posts USING INDEX posts_threads_id (threads_post_id=?)', expect.stringMatching(/^SEARCH posts USING INDEX sqlite_autoindex_posts_1 \(id=\?\)/)]));
+      expect(byThreadsId.some((d) => /^SCAN posts/.test(d))).toBe(false);
+      // A post's ActivityPub id and permalink, each as either key, in one statement.
+      const byKeys = details(plan(find(sql, /WHERE uri_key IN/), { a: 'threads.net/ap/post/10', b: 'example.social/@person1/1-m' }));
+      expect(byKeys).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH posts USING INDEX posts_uri \(uri_key=\?\)/), expect.stringMatching(/^SEARCH posts USING INDEX posts_url \(url_key=\?\)/)]));
+      expect(byKeys.some((d) => /^SCAN posts/.test(d))).toBe(false);
       // A `delete` event: the copy by its id, else a boost by account and remote id.
       expect(details(plan(find(sql, /^SELECT group_id FROM posts WHERE id = \?$/), ['m:1']))).toEqual(['SEARCH posts USING INDEX sqlite_autoindex_posts_1 (id=?)']);
-      const boostTarget = plan(find(sql, /WHERE b.account_id = \? AND b.remote_id = \?/), ['m', 'b9']);
-      expect(details(boostTarget)).toEqual(expect.arrayContaining(['SEARCH b USING INDEX sqlite_autoindex_boosts_2 (account_id=? AND remote_id=?)']));
+      const boostTarget = plan(find(sql, /FROM boosts b JOIN posts p ON p.id = b.post_id WHERE b.id = \?/), ['m:b9']);
       expectNoFullScan(boostTarget);
       // A looked-up Threads profile: the cards that show that author.
       const groupsOfAuthor = plan(find(sql, /SELECT DISTINCT p.group_id FROM posts p JOIN authors a/), ['threads:graph.threads.net', 'threads:graph.threads.net', 'person1']);
@@ -198,25 +202,27 @@ for (const state of ['an empty cache', 'a cache with a few thousand posts and st
       expectNoFullScan(groupsOfAuthor);
     });
 
-    it('finds the Mastodon reading marker through posts_account, newest first without sorting', () => {
+    it('finds the Mastodon reading marker by card, through posts_group and boosts_post', () => {
       const sql = preparedBy(db, () => createSyncRepo(db));
-      const rows = plan(find(sql, /SELECT remote_id FROM posts WHERE account_id = \?/), ['m', T0 + 1_000_000]);
-      expect(details(rows)).toEqual(['SEARCH posts USING INDEX posts_account (account_id=? AND created_at<?)']);
+      const rows = plan(find(sql, /SELECT b.remote_id, 0 AS rank/), { accountId: 'm', groupId: 5 });
+      expect(details(rows)).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH posts USING INDEX posts_group \(group_id=\?\)/)]));
+      expectNoFullScan(rows);
     });
   });
 }
 
 describe('the reading marker query', () => {
-  it('answers with the account’s own copy on the card, else its newest post at or before the time', () => {
+  it('answers with the account’s own copy on the card, and nothing for a card it does not have', () => {
     const db = openDatabase(':memory:');
     seed(db);
     const repo = createSyncRepo(db);
-    const target = T0 + 100 * 37_000 + 1000;
-    const expected = db.prepare("SELECT remote_id FROM posts WHERE account_id = 'm' AND created_at <= ? ORDER BY created_at DESC, remote_id").all(target) as { remote_id: string }[];
-    expect(repo.markerIdFor('m', 'no-such-card', target)).toBe(expected[0]?.remote_id);
-    expect(repo.markerIdFor('m', '-1', T0 - 1)).toBeNull();
+    expect(repo.markerIdFor('m', 'no-such-card')).toBeNull();
+    expect(repo.markerIdFor('m', '-1')).toBeNull();
     const own = db.prepare("SELECT group_id, remote_id FROM posts WHERE account_id = 'm' ORDER BY created_at LIMIT 1").get() as { group_id: number; remote_id: string };
-    expect(repo.markerIdFor('m', String(own.group_id), T0 + 999_999_999)).toBe(own.remote_id);
+    expect(repo.markerIdFor('m', String(own.group_id))).toBe(own.remote_id);
+    const threadsOnly = db.prepare("SELECT group_id FROM post_groups g JOIN posts p ON p.group_id = g.id WHERE g.has_mastodon = 0 LIMIT 1").get() as { group_id: number } | undefined;
+    expect(threadsOnly).toBeDefined();
+    expect(repo.markerIdFor('m', String(threadsOnly?.group_id))).toBeNull();
     db.close();
   });
 });

@@ -19,7 +19,7 @@ function memoryLookup(stored: readonly LinkCandidate[]): LinkLookup & { calls: s
       calls.push('byThreadsPostId');
       return stored.filter((c) => c.link.threadsPostId === id);
     },
-    byPersonBetween(personKey, fromMs, toMs) {
+    byPersonBetween(personKey, fromMs, toMs, _text) {
       calls.push('byPersonBetween');
       return stored.filter((c) => c.link.personKey === personKey && c.createdAtMs >= fromMs && c.createdAtMs <= toMs);
     },

@@ -93,13 +93,10 @@ describe('migration 003-timeline', () => {
          VALUES ('x', 'gone', 'mastodon', 's', 'r', ?, 'author', 1, 'p', 't', '{}', 1)`,
       ).run(group),
     ).toThrow(/FOREIGN KEY/);
+    // A copy's id is '<account id>:<remote id>', so the primary key keeps one row per copy per account.
     insertPost('m', 'r1', group);
-    expect(() =>
-      db.prepare(
-        `INSERT INTO posts (id, account_id, network, server, remote_id, group_id, author_id, created_at, person_key, link_text, body, stored_at)
-         VALUES ('other-id', 'm', 'mastodon', 's', 'r1', ?, 'author', 1, 'p', 't', '{}', 1)`,
-      ).run(group),
-    ).toThrow(/UNIQUE/);
+    expect(() => insertPost('m', 'r1', group)).toThrow(/UNIQUE/);
+    expect(insertPost('t', 'r1', group)).toBe('t:r1');
   });
 
   describe('triggers', () => {
