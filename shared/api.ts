@@ -4,7 +4,8 @@
  * host client produce exactly this object from the contract's keys.
  */
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from './contract';
-import { METHOD_NAMES } from './contract';
+// The names only: importing contract.ts itself would build every zod schema in the renderer.
+import { METHOD_NAMES } from './contract-names';
 
 type Domain<M extends string> = M extends `${infer D}.${string}` ? D : never;
 type Action<M extends string, D extends string> = M extends `${D}.${infer A}` ? A : never;

@@ -28,4 +28,11 @@ test('links both demo accounts in two clicks each and shows the merged timeline'
   if (await pill.isVisible()) await pill.click();
   await expect(page.locator('[data-testid="post-card"][data-networks="threads"]').first()).toBeVisible({ timeout: 15_000 });
   await page.screenshot({ path: screenshotPath('demo-timeline') });
+
+  // Unlinking Mastodon takes its posts out of the timeline on screen: no reload needed.
+  await page.getByRole('region', { name: 'Accounts' }).locator('[data-network="mastodon"]').getByRole('button', { name: /^Account options/ }).click();
+  await page.getByRole('button', { name: 'Unlink', exact: true }).click();
+  await page.getByRole('dialog', { name: /^Unlink @/ }).getByRole('button', { name: 'Unlink' }).click();
+  await expect(page.locator('[data-testid="post-card"][data-networks*="mastodon"]')).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.getByTestId('post-card').first()).toHaveAttribute('data-networks', 'threads');
 });

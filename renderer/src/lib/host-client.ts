@@ -3,7 +3,8 @@
  * and a WebSocket for events, authenticated by the token the host put in the page.
  */
 import { buildMethods, type BraidApi } from '@shared/api';
-import { isEventName, type EventName, type EventPayload } from '@shared/contract';
+import type { EventName, EventPayload } from '@shared/contract';
+import { isEventName } from '@shared/contract-names';
 import type { WireError, WireResult } from '@shared/errors';
 import { HOST_EVENTS_PATH, HOST_TOKEN_HEADER, HOST_TOKEN_META, hostCallPath } from '@shared/host-protocol';
 

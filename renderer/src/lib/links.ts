@@ -1,17 +1,23 @@
+import { memoize } from './memo';
+
 /**
  * Links from posts leave Braid only as web pages: anything that is not http(s) (javascript:,
  * file:, data:, a relative path that would resolve inside the app) is refused here, and the
  * Electron main process checks again in openExternalSafe.
  */
 export function webUrl(value: string | null | undefined): string | null {
-  if (!value) return null;
+  return value ? parseWebUrl(value) : null;
+}
+
+// Every card asks for several (author, avatar, permalink, media) each time it mounts.
+const parseWebUrl = memoize((value: string): string | null => {
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
   } catch {
     return null;
   }
-}
+});
 
 /** The host a link points at, for "on mastodon.social" and link cards; '' when it is not a web address. */
 export function hostOf(value: string | null | undefined): string {

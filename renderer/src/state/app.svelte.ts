@@ -1,6 +1,7 @@
 import type { BraidApi } from '@shared/api';
 import type { Account, AppInfo, Settings, SettingsPatch } from '@shared/model';
 import { errorMessage } from '../lib/braid';
+import { FIRST_FILTER, type FirstReads } from '../lib/first-reads';
 import { Linking } from './linking.svelte';
 import { Notices } from './notices.svelte';
 import { SyncStatus } from './sync-status.svelte';
@@ -19,6 +20,9 @@ export class AppState {
   #error = $state<string | null>(null);
   #connected = $state(true);
   #checking = $state(false);
+  /** Set by `preload()`: the first answers, and the subscriptions `start()` takes over. */
+  #preloaded: Promise<void> | null = null;
+  #stops: (() => void)[] | null = null;
   view = $state<View>('timeline');
   readonly notices = new Notices();
   readonly servers: ThreadsServers;
@@ -57,27 +61,49 @@ export class AppState {
     return this.#checking;
   }
 
-  /** Reads everything the shell needs and subscribes to changes. Returns the unsubscribe function. */
+  /**
+   * Takes over the reads sent when the page started (lib/first-reads.ts), before the UI mounts,
+   * and subscribes to changes at once, so that none is missed while the answers come in.
+   * `start()`, called once the UI is up, then neither subscribes nor reads again. Resolves once
+   * the answers the first screen shows (the shell's and the timeline's) are in, or have failed.
+   */
+  preload(reads: FirstReads): Promise<void> {
+    if (this.#preloaded) return this.#preloaded;
+    this.timeline.prefetch(reads.position, reads.page, FIRST_FILTER);
+    this.sync.preload(reads.sync);
+    this.#stops = this.#listen();
+    const shell = this.#load(Promise.all([reads.info, reads.accounts, reads.settings]));
+    const settled = () => undefined;
+    this.#preloaded = Promise.all([shell, reads.position.then(settled, settled), reads.page.then(settled, settled)]).then(settled);
+    return this.#preloaded;
+  }
+
+  /** Reads everything the shell needs and subscribes to changes (unless `preload()` did). Returns the unsubscribe function. */
   start(): () => void {
-    const stops = [
+    const stops = this.#stops ?? this.#listen();
+    if (this.#stops) this.#stops = null;
+    else void this.reload();
+    return () => stops.forEach((stop) => stop());
+  }
+
+  #listen(): (() => void)[] {
+    return [
       this.#api.on('settings.changed', (settings) => (this.#settings = settings)),
-      this.#api.on('accounts.changed', (accounts) => (this.#accounts = accounts)),
+      this.#api.on('accounts.changed', (accounts) => this.#setAccounts(accounts)),
       this.linking.listen(),
       this.timeline.listen(),
       this.sync.start(),
     ];
-    void this.reload();
-    return () => stops.forEach((stop) => stop());
   }
 
-  async reload(): Promise<void> {
+  reload(): Promise<void> {
+    return this.#load(Promise.all([this.#api.app.info(), this.#api.accounts.list(), this.#api.settings.get()]));
+  }
+
+  async #load(reads: Promise<[AppInfo, Account[], Settings]>): Promise<void> {
     this.#loading = true;
     try {
-      const [info, accounts, settings] = await Promise.all([
-        this.#api.app.info(),
-        this.#api.accounts.list(),
-        this.#api.settings.get(),
-      ]);
+      const [info, accounts, settings] = await reads;
       this.#info = info;
       this.#accounts = accounts;
       this.#settings = settings;
@@ -86,6 +112,8 @@ export class AppState {
       this.#error = errorMessage(error);
     } finally {
       this.#loading = false;
+      // The timeline's prefetched reads wait for a linked account; with none they would go stale.
+      if (this.#accounts.length === 0) this.timeline.dropPrefetch();
     }
   }
 
@@ -107,7 +135,7 @@ export class AppState {
    */
   async unlink(account: Account): Promise<void> {
     const result = await this.#api.accounts.unlink({ accountId: account.id });
-    this.#accounts = this.#accounts.filter((candidate) => candidate.id !== account.id);
+    this.#setAccounts(this.#accounts.filter((candidate) => candidate.id !== account.id));
     this.notices.push(result.message, result.revoked ? 'success' : 'warning');
   }
 
@@ -128,6 +156,13 @@ export class AppState {
     } finally {
       this.#checking = false;
     }
+  }
+
+  /** An account that went away (unlinked) took its posts out of the cache: the list reloads where the user is. */
+  #setAccounts(accounts: Account[]): void {
+    const removed = this.#accounts.some((old) => !accounts.some((account) => account.id === old.id));
+    this.#accounts = accounts;
+    if (removed && accounts.length > 0) this.timeline.reloadHere();
   }
 
   /** A freshly linked (or signed in again) account shows at once, before `accounts.changed` comes. */

@@ -15,6 +15,7 @@ export class SyncStatus {
   #known = $state(false);
   #refreshing = $state(false);
   #refreshError = $state<string | null>(null);
+  #first: Promise<AccountSync[]> | null = null;
 
   readonly #backfilling = $derived(
     this.#accounts.filter(
@@ -79,10 +80,16 @@ export class SyncStatus {
     return times[0] ?? null;
   }
 
+  /** The first `sync.status`, sent before the UI mounted (lib/first-reads.ts): `start()` uses its answer. */
+  preload(first: Promise<AccountSync[]>): void {
+    this.#first ??= first;
+  }
+
   start(): () => void {
     const stop = this.#api.on('sync.changed', (accounts) => this.#set(accounts));
-    this.#api.sync
-      .status()
+    const first = this.#first ?? this.#api.sync.status();
+    this.#first = null;
+    first
       .then((accounts) => this.#set(accounts))
       .catch((error: unknown) => console.warn('sync.status failed:', errorMessage(error)));
     return stop;

@@ -1,11 +1,11 @@
 import type { BraidApi } from '@shared/api';
-import type { ReadingPosition, TimelineEntry, TimelineFilter, TimelineUpdate } from '@shared/timeline';
+import type { ReadingPosition, TimelineEntry, TimelineFilter, TimelinePage, TimelineUpdate } from '@shared/timeline';
 import { errorMessage } from '../lib/braid';
+import { PAGE_SIZE } from '../lib/first-reads';
 import { appendOlder, indexById, insertByTime, prepend, removeCards, replaceCards, sortTime, unique } from '../lib/entry-list';
 import { NewPosts } from './new-posts.svelte';
 import { PositionSaver } from './reading-position';
 
-const PAGE_SIZE = 50;
 /** How far back a saved reading position is looked for before starting at the top. */
 const RESTORE_PAGE_CAP = 20;
 const CLOCK_MS = 30_000;
@@ -63,6 +63,8 @@ export class Timeline {
   #pendingChanged: string[] = [];
   #top: { groupId: string; offset: number } | null = null;
   #requestId = 0;
+  /** The first reads, sent at startup before the accounts are known (see `prefetch()`). */
+  #early: { position: Promise<ReadingPosition | null>; page: Promise<TimelinePage>; filter: TimelineFilter } | null = null;
 
   constructor(api: BraidApi) {
     this.#api = api;
@@ -111,6 +113,27 @@ export class Timeline {
     };
   }
 
+  /**
+   * Takes over the reads sent at startup (lib/first-reads.ts), before the accounts are known:
+   * the saved position and the newest page of `filter`. `open()` uses them (the page only when
+   * the saved position is on that filter), and `dropPrefetch()` forgets them when there turned
+   * out to be no account. Events that come meanwhile are kept for `open()` to catch up on.
+   */
+  prefetch(position: Promise<ReadingPosition | null>, page: Promise<TimelinePage>, filter: TimelineFilter): void {
+    if (this.#state !== 'idle' || this.#early) return;
+    this.#early = { position, page, filter };
+  }
+
+  /** No account after all: reads sent by `prefetch()` would be stale by the time one is linked. */
+  dropPrefetch(): void {
+    if (!this.#early) return;
+    this.#early = null;
+    if (this.#state === 'idle') {
+      this.#pendingNewer = false;
+      this.#pendingChanged = [];
+    }
+  }
+
   /** The view appeared: load (at the saved reading position) the first time, else go back to where the user was. */
   open(): void {
     this.#now = Date.now();
@@ -122,8 +145,18 @@ export class Timeline {
     if (this.#top && index >= 0) this.#request(index, this.#top.offset, 'restore');
   }
 
+  /** An account was unlinked and its cards left the cache: reload, keeping the user's place. */
+  reloadHere(): void {
+    if (this.#state !== 'ready') return;
+    const top = this.#top;
+    const entry = top ? this.#entries[this.indexOf(top.groupId)] : undefined;
+    const position = top && entry ? { groupId: entry.groupId, sortAt: entry.sortAt, offset: top.offset, filter: this.#filter } : null;
+    void this.#reload(position, { quiet: true });
+  }
+
   /** No account is linked any more: forget the list. */
   reset(): void {
+    // Not the prefetched reads: the view may reset before the accounts are known (AppState drops them).
     this.#epoch++;
     this.#saver.cancel();
     this.#state = 'idle';
@@ -131,8 +164,11 @@ export class Timeline {
     this.#newPosts.reset(null);
     this.#loadingOlder = false;
     this.#restoring = false;
-    this.#pendingNewer = false;
-    this.#pendingChanged = [];
+    // Events that came after the prefetched reads still matter to the list those reads will open.
+    if (!this.#early) {
+      this.#pendingNewer = false;
+      this.#pendingChanged = [];
+    }
     this.#openPosition = null;
     this.#top = null;
     this.#scrollRequest = null;
@@ -208,20 +244,26 @@ export class Timeline {
   async #openAtPosition(): Promise<void> {
     this.#state = 'loading';
     const epoch = this.#epoch;
+    const early = this.#early;
+    this.#early = null;
     let position: ReadingPosition | null = null;
     try {
-      position = await this.#api.timeline.position();
+      position = await (early?.position ?? this.#api.timeline.position());
     } catch (error) {
       console.warn('timeline.position failed; starting at the newest post:', errorMessage(error));
     }
     if (epoch !== this.#epoch) return;
     if (position) this.#filter = position.filter;
     this.#openPosition = position;
-    await this.#reload(position);
+    // The prefetched page is the newest of its filter, which is where every open starts.
+    await this.#reload(position, { firstPage: early && early.filter === this.#filter ? early.page : undefined });
   }
 
   /** Loads the newest page (shown at once), then pages back to `position` when there is one. */
-  async #reload(position: ReadingPosition | null, { quiet = false } = {}): Promise<void> {
+  async #reload(
+    position: ReadingPosition | null,
+    { quiet = false, firstPage }: { quiet?: boolean; firstPage?: Promise<TimelinePage> | undefined } = {},
+  ): Promise<void> {
     const epoch = ++this.#epoch;
     if (!quiet) {
       this.#state = 'loading';
@@ -239,7 +281,7 @@ export class Timeline {
     this.#top = null;
     this.#scrollRequest = null;
     try {
-      const page = await this.#api.timeline.page({ filter: this.#filter, limit: PAGE_SIZE });
+      const page = await (firstPage ?? this.#api.timeline.page({ filter: this.#filter, limit: PAGE_SIZE }));
       if (epoch !== this.#epoch) return;
       if (quiet) this.#listKey++;
       this.#entries = page.entries;
@@ -338,7 +380,8 @@ export class Timeline {
   }
 
   #onUpdate(update: TimelineUpdate): void {
-    if (this.#state === 'idle') return;
+    // Idle with prefetched reads: what changes after them is caught up on once the list opens.
+    if (this.#state === 'idle' && !this.#early) return;
     if (this.#state !== 'ready') {
       this.#pendingNewer ||= update.newer > 0 || update.older > 0;
       this.#pendingChanged.push(...update.changedGroupIds, ...update.removedGroupIds);
