@@ -52,7 +52,12 @@ interface FeedPage {
   hasOlder: boolean;
 }
 
-class NotOffered extends Error {}
+/** An edge or field this server (or this sign-in's scopes) does not offer: that feed is skipped. */
+class NotOffered extends BraidError {
+  constructor(message: string) {
+    super('network.server-error', message);
+  }
+}
 
 export class ThreadsSync {
   readonly #context: AccountSyncContext;
@@ -207,8 +212,8 @@ export class ThreadsSync {
         });
         this.#context.report(changes);
       } catch (error) {
-        if (error instanceof NotOffered) return;
-        if (error instanceof BraidError && error.code !== 'network.server-error') throw error;
+        // A private or unknown profile answers like a missing edge: skip that one person only.
+        if (!(error instanceof NotOffered) && error instanceof BraidError && error.code !== 'network.server-error') throw error;
         log.info('sync', `${account.handle}: no profile for ${username}`);
       }
     }
@@ -225,8 +230,7 @@ export class ThreadsSync {
       step: 'fetching posts',
       signal: this.#context.signal,
       onResponse: (status, headers, error) => this.#context.budget.observe(headers, status, isRateLimit(status, error)),
-      // graphRequest throws whatever `explain` returns; NotOffered is caught by this class's callers only.
-      explain: (status, error) => (isNotOffered(status, error) ? (new NotOffered(error?.message) as unknown as BraidError) : undefined),
+      explain: (status, error) => (isNotOffered(status, error) ? new NotOffered(error?.message ?? `HTTP ${status}`) : undefined),
     });
   }
 }

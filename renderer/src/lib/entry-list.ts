@@ -71,3 +71,28 @@ export function removeCards(list: TimelineEntry[], removedIds: readonly string[]
   const removed = new Set(removedIds);
   return list.some((entry) => removed.has(entry.groupId)) ? list.filter((entry) => !removed.has(entry.groupId)) : list;
 }
+
+/**
+ * Cards that arrived below the newest one, sorted by where they belong: `below` the card the
+ * reader is at (`anchor`, an index) goes in now; `above` it waits behind the pill; older than
+ * the last card loaded is dropped while more pages can still bring it (`morePages`).
+ */
+export function splitArrivals(
+  list: readonly TimelineEntry[],
+  found: readonly TimelineEntry[],
+  anchor: number,
+  morePages: boolean,
+): { below: TimelineEntry[]; above: TimelineEntry[] } {
+  const tail = list.at(-1);
+  const tailTime = tail ? sortTime(tail) : Number.NEGATIVE_INFINITY;
+  const reading = list[anchor];
+  const anchorTime = reading ? sortTime(reading) : Number.POSITIVE_INFINITY;
+  const below: TimelineEntry[] = [];
+  const above: TimelineEntry[] = [];
+  for (const entry of found) {
+    const time = sortTime(entry);
+    if (time < tailTime && morePages) continue;
+    (time <= anchorTime ? below : above).push(entry);
+  }
+  return { below, above };
+}

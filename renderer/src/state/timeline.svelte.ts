@@ -2,7 +2,7 @@ import type { BraidApi } from '@shared/api';
 import type { ReadingPosition, TimelineEntry, TimelineFilter, TimelinePage, TimelineUpdate } from '@shared/timeline';
 import { errorMessage } from '../lib/braid';
 import { PAGE_SIZE } from '../lib/first-reads';
-import { appendOlder, indexById, insertByTime, prepend, removeCards, replaceCards, sortTime, unique } from '../lib/entry-list';
+import { appendOlder, indexById, insertByTime, prepend, removeCards, replaceCards, sortTime, splitArrivals, unique } from '../lib/entry-list';
 import { NewPosts } from './new-posts.svelte';
 import { PositionSaver } from './reading-position';
 
@@ -54,7 +54,6 @@ export class Timeline {
   // Bookkeeping that nothing draws.
   /** Bumped by every reload: answers for an older list are dropped. */
   #epoch = 0;
-  #lastBefore: string | undefined;
   #nearEnd = false;
   #olderWaiting = false;
   #restoreCancelled = false;
@@ -287,7 +286,6 @@ export class Timeline {
       this.#entries = page.entries;
       this.#lastChange = 'reset';
       this.#olderCursor = page.olderCursor;
-      this.#lastBefore = undefined;
       this.#complete = page.complete;
       this.#newPosts.reset(page.newerCursor);
       this.#state = 'ready';
@@ -340,10 +338,7 @@ export class Timeline {
     try {
       const page = await this.#api.timeline.page({ filter: this.#filter, before, limit: PAGE_SIZE });
       if (epoch !== this.#epoch) return false;
-      const entries = appendOlder(this.#entries, page.entries);
-      if (entries !== this.#entries) this.#lastChange = 'append';
-      this.#entries = entries;
-      this.#lastBefore = before;
+      this.#edit(appendOlder(this.#entries, page.entries), 'append');
       this.#olderCursor = page.olderCursor;
       this.#complete = page.complete;
       return true;
@@ -356,20 +351,19 @@ export class Timeline {
   }
 
   /**
-   * Backfill stored posts below the last page after the cache had run out. The last page is asked
-   * for again (its `before`), and what is new in it goes in by time, under the newest card shown.
+   * Backfill stored posts below the last card after the cache had run out: the page before the
+   * last card shown (every card carries its own cursor).
    */
   async #refetchTail(): Promise<void> {
-    if (this.#state !== 'ready' || this.#loadingOlder) return;
+    const tail = this.#entries.at(-1);
+    if (this.#state !== 'ready' || this.#loadingOlder || !tail) return;
     const epoch = this.#epoch;
     this.#olderWaiting = false;
     this.#loadingOlder = true;
     try {
-      const page = await this.#api.timeline.page({ filter: this.#filter, before: this.#lastBefore, limit: PAGE_SIZE });
+      const page = await this.#api.timeline.page({ filter: this.#filter, before: tail.cursor, limit: PAGE_SIZE });
       if (epoch !== this.#epoch) return;
-      const entries = insertByTime(this.#entries, page.entries);
-      if (entries !== this.#entries) this.#lastChange = 'edit';
-      this.#entries = entries;
+      this.#edit(appendOlder(this.#entries, page.entries), 'append');
       this.#olderCursor = page.olderCursor;
       this.#complete = page.complete;
     } catch (error) {
@@ -410,33 +404,14 @@ export class Timeline {
    * up): the ones below what the user is reading go in their place now, the ones above it wait
    * behind the pill like new posts, and ones older than everything loaded come with paging.
    */
-  async #placeOlder(groupIds: readonly string[]): Promise<void> {
-    const epoch = this.#epoch;
-    try {
-      const found = await this.#api.timeline.entries({ groupIds: groupIds.slice(0, 200) });
-      if (epoch !== this.#epoch || this.#state !== 'ready') return;
-      const list = this.#entries;
-      const tail = list.at(-1);
-      const tailTime = tail ? sortTime(tail) : Number.NEGATIVE_INFINITY;
-      const anchor = list[this.#top ? Math.max(0, this.indexOf(this.#top.groupId)) : 0];
-      const anchorTime = anchor ? sortTime(anchor) : Number.POSITIVE_INFINITY;
-      const below: TimelineEntry[] = [];
-      const above: TimelineEntry[] = [];
-      for (const entry of found) {
-        const time = sortTime(entry);
-        if (time < tailTime && this.#olderCursor) continue;
-        (time <= anchorTime ? below : above).push(entry);
-      }
-      if (below.length > 0) {
-        const entries = insertByTime(this.#entries, below);
-        if (entries !== this.#entries) this.#lastChange = 'edit';
-        this.#entries = entries;
-      }
+  #placeOlder(groupIds: readonly string[]): Promise<void> {
+    return this.#inBatches(groupIds, 'Could not place older posts:', (_batch, found) => {
+      if (this.#state !== 'ready') return;
+      const anchor = this.#top ? Math.max(0, this.indexOf(this.#top.groupId)) : 0;
+      const { below, above } = splitArrivals(this.#entries, found, anchor, this.#olderCursor !== null);
+      if (below.length > 0) this.#edit(insertByTime(this.#entries, below), 'edit');
       if (above.length > 0) this.#newPosts.hold(above);
-      if (groupIds.length > 200) void this.#placeOlder(groupIds.slice(200));
-    } catch (error) {
-      console.warn('Could not place older posts:', errorMessage(error));
-    }
+    });
   }
 
   /** Events that came while a page was loading. */
@@ -454,31 +429,41 @@ export class Timeline {
   }
 
   /** Redraws changed cards in place; ones the backend no longer has are removed. */
-  async #refreshCards(ids: string[]): Promise<void> {
-    const epoch = this.#epoch;
+  #refreshCards(ids: string[]): Promise<void> {
     const wanted = unique(ids).filter((id) => this.#index.has(id) || this.#newPosts.has(id));
-    for (let start = 0; start < wanted.length; start += ENTRIES_BATCH) {
-      const batch = wanted.slice(start, start + ENTRIES_BATCH);
-      let fresh: TimelineEntry[];
+    return this.#inBatches(wanted, 'Could not redraw changed posts:', (batch, fresh) => {
+      this.#edit(replaceCards(this.#entries, batch, fresh), 'edit');
+      this.#newPosts.replace(batch, fresh);
+    });
+  }
+
+  /** Fetches cards by id, a batch at a time, for a list that is still the one on screen. */
+  async #inBatches(ids: readonly string[], failure: string, use: (batch: string[], found: TimelineEntry[]) => void): Promise<void> {
+    const epoch = this.#epoch;
+    for (let start = 0; start < ids.length; start += ENTRIES_BATCH) {
+      const batch = ids.slice(start, start + ENTRIES_BATCH);
+      let found: TimelineEntry[];
       try {
-        fresh = await this.#api.timeline.entries({ groupIds: batch });
+        found = await this.#api.timeline.entries({ groupIds: batch });
       } catch (error) {
-        console.warn('Could not redraw changed posts:', errorMessage(error));
+        console.warn(failure, errorMessage(error));
         return;
       }
       if (epoch !== this.#epoch) return;
-      const entries = replaceCards(this.#entries, batch, fresh);
-      if (entries !== this.#entries) this.#lastChange = 'edit';
-      this.#entries = entries;
-      this.#newPosts.replace(batch, fresh);
+      use(batch, found);
     }
   }
 
   #remove(ids: string[]): void {
-    const entries = removeCards(this.#entries, ids);
-    if (entries !== this.#entries) this.#lastChange = 'edit';
-    this.#entries = entries;
+    this.#edit(removeCards(this.#entries, ids), 'edit');
     this.#newPosts.remove(ids);
+  }
+
+  /** Takes a new list from a pure list operation, noting how it changed (same array: nothing did). */
+  #edit(entries: TimelineEntry[], change: ListChange): void {
+    if (entries === this.#entries) return;
+    this.#lastChange = change;
+    this.#entries = entries;
   }
 
   #request(index: number, offset: number, reason: ScrollRequest['reason']): void {
