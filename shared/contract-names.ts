@@ -31,6 +31,12 @@ const methodNames = [
   'timeline.savePosition',
   'sync.status',
   'sync.refresh',
+  'sharing.list',
+  'sharing.check',
+  'sharing.enable',
+  'sharing.disable',
+  'sharing.openSettings',
+  'sharing.verify',
   'settings.get',
   'settings.set',
 ] as const satisfies readonly MethodName[];
@@ -41,6 +47,7 @@ const eventNames = [
   'accounts.linkUpdated',
   'timeline.updated',
   'sync.changed',
+  'sharing.changed',
 ] as const satisfies readonly EventName[];
 
 export const METHOD_NAMES: Complete<MethodName, typeof methodNames> = methodNames;

@@ -21,6 +21,15 @@ import {
   UnlinkResult,
 } from './linking';
 import { Account, AppInfo, Settings, SettingsPatch } from './model';
+import {
+  DisableSharingInput,
+  EnableSharingInput,
+  SharingAccountRef,
+  SharingSettingsPage,
+  SharingState,
+  SharingVerification,
+  VerifySharingInput,
+} from './sharing';
 import { AccountSync, EntriesInput, ReadingPosition, TimelineEntry, TimelinePage, TimelinePageInput, TimelineUpdate } from './timeline';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -60,6 +69,12 @@ export const methods = {
   'timeline.savePosition': method(ReadingPosition, z.null(), 'Remember where the user is reading (and tell Mastodon\'s markers)'),
   'sync.status': method(NoInput, z.array(AccountSync), 'How each account\'s sync is doing'),
   'sync.refresh': method(NoInput, z.array(AccountSync), 'Fetch new posts for every account now'),
+  'sharing.list': method(NoInput, z.array(SharingState), 'Fediverse sharing of every linked Threads account, as last checked (no network)'),
+  'sharing.check': method(SharingAccountRef, SharingState, 'Ask the server now whether a Threads account shares to the Fediverse, and check its requirements'),
+  'sharing.enable': method(EnableSharingInput, SharingState, 'Turn Fediverse sharing on (servers with Braid\'s sharing extension)'),
+  'sharing.disable': method(DisableSharingInput, SharingState, 'Turn Fediverse sharing off, optionally asking other servers to remove shared posts'),
+  'sharing.openSettings': method(SharingAccountRef, SharingSettingsPage, 'Guided mode: open Threads\' own Fediverse sharing settings in the system browser'),
+  'sharing.verify': method(VerifySharingInput, SharingVerification, 'Guided mode: check by WebFinger whether the change made on Threads took effect'),
   'settings.get': method(NoInput, Settings, 'Current preferences'),
   'settings.set': method(SettingsPatch, Settings, 'Change some preferences; returns all of them'),
 } as const;
@@ -70,6 +85,7 @@ export const events = {
   'accounts.linkUpdated': LinkUpdate,
   'timeline.updated': TimelineUpdate,
   'sync.changed': z.array(AccountSync),
+  'sharing.changed': z.array(SharingState),
 } as const;
 
 export type Methods = typeof methods;

@@ -57,6 +57,14 @@ export const ERROR_CODES = [
   'account.unknown',
   /** The account's token was revoked or expired; the user must sign in again. */
   'account.needs-sign-in',
+  /** The account is not a Threads account, so Fediverse sharing does not apply to it. */
+  'sharing.not-threads',
+  /** Threads will not let this profile share (private profile, under 18). */
+  'sharing.ineligible',
+  /** The server has no API for changing sharing: use Threads' own settings page (guided mode). */
+  'sharing.guided-only',
+  /** Turning sharing on needs the user to accept Threads' warnings first. */
+  'sharing.needs-acknowledgement',
   /** A Threads server configuration cannot be saved or used as given. */
   'servers.invalid',
   /** Anything unexpected; the details are in the log, never in the message. */

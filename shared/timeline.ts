@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Network } from './model';
+import { CopySharing } from './sharing';
 
 /** A `:shortcode:` image from a Mastodon server; Threads has none. */
 export const CustomEmoji = z.object({
@@ -117,6 +118,8 @@ export const Post = z.object({
   topicTag: z.string().nullable(),
   /** Threads extension: the post went to the Fediverse (null where the server does not say). */
   sharedToFediverse: z.boolean().nullable(),
+  /** A Threads-side copy of a reply made on the Fediverse (its author is `user@server`). */
+  fromFediverse: z.boolean(),
 });
 export type Post = z.infer<typeof Post>;
 
@@ -148,6 +151,8 @@ export const TimelineEntry = z.object({
   rule: CrossPostRule.nullable(),
   /** Who boosted or reposted it into the timeline, oldest first. */
   boostedBy: z.array(Boost),
+  /** Fediverse sharing badges by post id (shared/sharing.ts); a copy missing here has none. */
+  sharing: z.record(z.string(), CopySharing),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 

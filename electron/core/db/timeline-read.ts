@@ -196,6 +196,7 @@ export function createTimelineReader(db: Db) {
         networks,
         rule: copies.length > 1 ? group.rule : null,
         boostedBy: boostsByGroup.get(group.id) ?? [],
+        sharing: {},
       });
     }
     return entries;

@@ -52,12 +52,14 @@ function bodyOf(post: Post): string {
     emojis: post.emojis,
     topicTag: post.topicTag,
     sharedToFediverse: post.sharedToFediverse,
+    fromFediverse: post.fromFediverse,
   };
   return JSON.stringify(body);
 }
 
 export function parseBody(json: string): PostBody {
-  return JSON.parse(json) as PostBody;
+  // Rows stored before `fromFediverse` existed read as not from the Fediverse.
+  return { fromFediverse: false, ...(JSON.parse(json) as Partial<PostBody>) } as PostBody;
 }
 
 interface CandidateRow {

@@ -205,6 +205,7 @@ function normalizeOne(status: RawRecord, ctx: NormalizeContext, where: string): 
     emojis: readEmojis(readArray(status, 'emojis')),
     topicTag: null,
     sharedToFediverse: null,
+    fromFediverse: false,
   };
   const link: LinkFacts = {
     uriKey: canonicalKey(uri),

@@ -187,6 +187,7 @@ function normalizeOne(media: RawRecord, ctx: NormalizeContext, now: number | und
     emojis: [],
     topicTag: topicTag ? topicTag : null,
     sharedToFediverse: readBoolean(media, 'is_shared_to_fediverse') ?? null,
+    fromFediverse: readBoolean(media, 'is_from_fediverse') === true,
   };
   // A Fediverse reply is by a Fediverse account (`user@server`), not a Threads user.
   const fediverseAuthor = readBoolean(media, 'is_from_fediverse') === true ? (readString(media, 'fediverse_author') ?? username) : undefined;
