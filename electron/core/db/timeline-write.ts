@@ -322,9 +322,32 @@ export function createTimelineWriter(db: Db, now: () => number) {
     }
   }
 
+  const updateBody = db.prepare<{ id: string; body: string; storedAt: number }>('UPDATE posts SET body = $body, stored_at = $storedAt WHERE id = $id');
+
   return {
     storeItems,
     removeRemote,
+    /**
+     * Sets `sharedToFediverse` on a Threads account's own stored posts (by remote id) after sharing
+     * was turned on or off, so cards need not wait for the next sync. Only rows whose stored flag
+     * differs are written; returns those rows' cards.
+     */
+    setSharedFlags(accountId: string, flags: ReadonlyMap<string, boolean>): Set<string> {
+      const changed = new Set<string>();
+      db.transaction(() => {
+        for (const [remoteId, shared] of flags) {
+          const id = `${accountId}:${remoteId}`;
+          const row = statements.findPost.get(id);
+          if (!row) continue;
+          // Spread keeps the key order, so the next sync's unchanged body still compares equal.
+          const body = JSON.parse(row.body) as Record<string, unknown>;
+          if (body.sharedToFediverse === shared) continue;
+          updateBody.run({ id, body: JSON.stringify({ ...body, sharedToFediverse: shared }), storedAt: now() });
+          changed.add(String(row.group_id));
+        }
+      })();
+      return changed;
+    },
     /** Handles of authors under `prefix` (`threads:<host>`) known only by their username. */
     authorsWithoutProfile(prefix: string, limit: number): string[] {
       return statements.withoutProfile.all(prefix, prefix, limit).map((row) => row.handle);

@@ -13,7 +13,7 @@ import { BraidError } from '@shared/errors';
 import type { ThreadsCoverage } from '@shared/timeline';
 import type { SyncCursor } from '../db/sync-repo';
 import { asRecord } from '../net/http';
-import { graphRequest, type GraphError } from '../networks/threads/graph';
+import { graphRequest, isNotOffered, type GraphError } from '../networks/threads/graph';
 import { NormalizeError } from '../timeline/normalize-error';
 import { normalizeThreadsMedia } from '../timeline/normalize-threads';
 import type { FeedItem } from '../timeline/types';
@@ -237,12 +237,4 @@ export class ThreadsSync {
 
 function isRateLimit(status: number, error: GraphError | undefined): boolean {
   return status === 429 || error?.code === 4 || error?.code === 17 || error?.code === 32 || error?.code === 613;
-}
-
-/** An unknown edge (#100 "nonexisting field" / "Unsupported get request") or a missing permission (#10, #200–299). */
-function isNotOffered(status: number, error: GraphError | undefined): boolean {
-  if (status === 404) return true;
-  if (!error) return false;
-  if (error.code === 10 || (error.code >= 200 && error.code <= 299)) return true;
-  return error.code === 100 && /nonexisting field|unsupported get request/i.test(error.message);
 }

@@ -24,6 +24,19 @@ export function graphErrorOf(body: unknown): GraphError | undefined {
   };
 }
 
+/**
+ * This server (or this sign-in's scopes) does not offer an edge or field: an unknown edge (404,
+ * #100 "nonexisting field" / "Unsupported get request") or a missing permission (#10, #200–299).
+ * graph.threads.net answers Braid's extensions this way; the sync skips such feeds and Fediverse
+ * sharing falls back to guided mode.
+ */
+export function isNotOffered(status: number, error: GraphError | undefined): boolean {
+  if (status === 404) return true;
+  if (!error) return false;
+  if (error.code === 10 || (error.code >= 200 && error.code <= 299)) return true;
+  return error.code === 100 && /nonexisting field|unsupported get request/i.test(error.message);
+}
+
 export function explainGraphError(host: string, step: string, status: number, error: GraphError | undefined): BraidError {
   if (error?.code === 190) {
     return new BraidError('account.needs-sign-in', `${host} says Braid's sign-in has expired or was revoked. Sign in again.`);

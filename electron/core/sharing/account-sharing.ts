@@ -1,0 +1,523 @@
+/**
+ * The user's own Threads accounts' Fediverse sharing (docs/sharing.md, "Your own account").
+ *
+ * Two modes per account, found by asking once per run of the core:
+ * - `api`: the server has Braid's extension `GET|POST /me/braid_fediverse_sharing`
+ *   (docs/threads-api.md): Braid reads the state and its requirements, and turns it on and off.
+ * - `guided`: the server lacks it (graph.threads.net): the user changes sharing on Threads' own
+ *   settings page, and Braid observes the result by WebFinger, which answers only for profiles
+ *   that share (PROTOCOLS.md, Threads federation).
+ * What Braid cannot find out is `unknown` with a `problem`, never a guess; a failed check keeps
+ * the state stored before it.
+ */
+import { BraidError } from '@shared/errors';
+import type { TimelineUpdate } from '@shared/timeline';
+import {
+  SharingState as SharingStateSchema,
+  type DisableSharingInput,
+  type EnableSharingInput,
+  type RequirementId,
+  type SharingMode,
+  type SharingRequirement,
+  type SharingSettingsPage,
+  type SharingState,
+  type SharingVerification,
+  type VerifySharingInput,
+} from '@shared/sharing';
+import type { z } from 'zod';
+import { accountTokenKey } from '../accounts/tokens';
+import type { OpenExternal } from '../auth/shell-hooks';
+import type { AccountRecord, AccountsRepo } from '../db/accounts-repo';
+import type { SharingAccountsRepo } from '../db/sharing-accounts-repo';
+import type { ThreadsServersRepo } from '../db/threads-servers-repo';
+import type { TimelineWriter } from '../db/timeline-write';
+import type { CoreEvents } from '../events';
+import type { Logger } from '../log';
+import { asRecord, type Fetch } from '../net/http';
+import { graphRequest, isNotOffered, type GraphError } from '../networks/threads/graph';
+import type { SecretStore } from '../secrets/secret-store';
+import { fediverseHandle, sharingSettingsUrl, threadsWebOf, type ThreadsWeb } from './threads-web';
+import { webFinger, type WebFingerResult } from './webfinger';
+
+export interface AccountSharingOptions {
+  accounts: AccountsRepo;
+  threadsServers: ThreadsServersRepo;
+  secrets: SecretStore;
+  repo: SharingAccountsRepo;
+  writer: Pick<TimelineWriter, 'setSharedFlags'>;
+  events: CoreEvents;
+  log: Logger;
+  fetch: Fetch;
+  now: () => number;
+  /** Electron: opens Threads' settings page in the system browser. */
+  openExternal?: OpenExternal;
+  /** Asks the sync for new posts, so a post published right after the change shows up soon. */
+  refreshSync?: () => Promise<unknown>;
+  /**
+   * Runs in the background after sharing was turned on or off through the API and the stored
+   * posts' `sharedToFediverse` flags were updated: the badge module re-judges the account here.
+   */
+  afterChange?: (accountId: string) => void | Promise<void>;
+  /** WebFinger's timeout (default: the network layer's 10 s). */
+  webFingerTimeoutMs?: number;
+}
+
+/** One Threads account and where its server's API and public side are. */
+interface Target {
+  account: AccountRecord;
+  apiBase: string;
+  /** The API's host, for messages: graph.threads.net, 127.0.0.1:4100. */
+  host: string;
+  web: ThreadsWeb;
+  /** `@user@domain`, the handle WebFinger is asked about. */
+  handle: string;
+}
+
+const SHARING_PATH = 'me/braid_fediverse_sharing';
+/** One page of each, newest first: the posts whose cards a person is likely to be looking at. */
+const OWN_POST_FEEDS = ['me/threads', 'me/replies'] as const;
+const FLAG_PAGE = '50';
+
+const LABELS: Record<RequirementId, string> = { 'public-profile': 'Public profile', 'age-18': '18 or older' };
+const FIXES: Record<RequirementId, string> = {
+  'public-profile': 'The profile is private. Make it public in Threads (Settings → Privacy → Private profile off), then press Check again.',
+  'age-18': 'Threads shares only profiles of people 18 or older; this cannot be changed in settings.',
+};
+/** What the error message says each requirement needs. */
+const NEEDS: Record<RequirementId, string> = { 'public-profile': 'a public profile', 'age-18': 'a person 18 or older' };
+/** The extension's `ineligible_reasons` and the requirement each one fails. */
+const REASONS: Record<string, RequirementId> = { private_profile: 'public-profile', under_18: 'age-18' };
+const REQUIREMENT_IDS: readonly RequirementId[] = ['public-profile', 'age-18'];
+const GUIDED_DETAIL = 'Threads checks this in its own settings when you turn sharing on; Braid cannot see it.';
+const UNCHECKED_DETAIL = 'Braid has not checked this yet.';
+
+/** `2026-11-02 10:05 UTC`: the same for everyone reading the log or the settings screen. */
+function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function apiRequirements(unmet: ReadonlySet<RequirementId>): SharingRequirement[] {
+  return REQUIREMENT_IDS.map((id) => ({ id, label: LABELS[id], met: !unmet.has(id), detail: unmet.has(id) ? FIXES[id] : null }));
+}
+
+/** Requirements Braid cannot judge: Threads checks them (guided mode), or nobody asked yet. */
+function openRequirements(detail: string): SharingRequirement[] {
+  return REQUIREMENT_IDS.map((id) => ({ id, label: LABELS[id], met: null, detail }));
+}
+
+function guidedRequirements(): SharingRequirement[] {
+  return openRequirements(GUIDED_DETAIL);
+}
+
+/** Requirements named in the extension's reasons (or in its #100 message), unknown ones left out. */
+function unmetIn(reasons: readonly string[]): Set<RequirementId> {
+  return new Set(reasons.map((reason) => REASONS[reason.trim()]).filter((id) => id !== undefined));
+}
+
+function ineligibleError(target: Target, unmet: ReadonlySet<RequirementId>): BraidError {
+  const who = `Threads will not let @${target.account.handle} share to the Fediverse`;
+  if (unmet.size === 0) return new BraidError('sharing.ineligible', `${who}: it shares only public profiles of people 18 or older.`);
+  const needs = [...unmet].map((id) => NEEDS[id]).join(' and ');
+  const fixes = [...unmet].map((id) => FIXES[id]).join(' ');
+  return new BraidError('sharing.ineligible', `${who}: sharing needs ${needs}. ${fixes}`);
+}
+
+function guidedOnlyError(target: Target): BraidError {
+  return new BraidError(
+    'sharing.guided-only',
+    `${target.host} has no API for this; use Threads' settings page to turn Fediverse sharing on or off, then let Braid check it.`,
+  );
+}
+
+/** What a refused change means, in words a person can act on; undefined leaves Meta's envelope to graph.ts. */
+function changeError(target: Target, status: number, error: GraphError | undefined): BraidError | undefined {
+  const message = error?.message ?? '';
+  if (error?.code === 10) {
+    return new BraidError(
+      'account.needs-sign-in',
+      `${target.host} did not let Braid change Fediverse sharing: Braid's sign-in for @${target.account.handle} lacks the permission to publish. Sign in again and allow publishing (threads_content_publish).`,
+    );
+  }
+  if (error?.code === 100 && /cannot share/i.test(message)) return ineligibleError(target, unmetIn(message.split(':').pop()?.split(',') ?? []));
+  if (error?.code === 100 && /accept_warnings/i.test(message)) {
+    return new BraidError('sharing.needs-acknowledgement', "Turning sharing on needs you to accept Threads' warnings first.");
+  }
+  return isNotOffered(status, error) ? guidedOnlyError(target) : undefined;
+}
+
+/** An edge this server (or this sign-in) does not offer: for the sharing extension, guided mode. */
+class NotOffered extends BraidError {
+  constructor(host: string, path: string) {
+    super('network.server-error', `${host} does not offer ${path} to Braid's sign-in.`);
+  }
+}
+
+function sameState(a: SharingState, b: SharingState): boolean {
+  // Parsing puts keys in the schema's order, so equal states stringify equally.
+  return JSON.stringify(SharingStateSchema.parse(a)) === JSON.stringify(SharingStateSchema.parse(b));
+}
+
+/** The first sentence, without its full stop: "127.0.0.1:4100 did not answer within 10 s". */
+function firstSentence(text: string): string {
+  return (text.trim().split(/(?<=\.)\s+/)[0] ?? text).replace(/\.$/, '');
+}
+
+export function createAccountSharing(options: AccountSharingOptions) {
+  const { accounts, repo, events, log, now } = options;
+  /** Found on the first call per account in this run of the core; a restarted core asks again. */
+  const modes = new Map<string, SharingMode>();
+  /** Accounts whose start-up check has begun, and the Threads accounts seen last (to notice unlinks). */
+  const checkedOnce = new Set<string>();
+  let known = new Set<string>();
+  const pending = new Set<Promise<void>>();
+  const closing = new AbortController();
+  let stopped = false;
+  let unsubscribe: (() => void) | undefined;
+
+  // ---- accounts and targets ----
+
+  function targetOf(account: AccountRecord): Target {
+    const server = options.threadsServers.get(account.threadsServerId ?? 'threads');
+    const web = threadsWebOf({ authorizeUrl: server?.authorizeUrl ?? account.server, apiBase: account.server });
+    return { account, apiBase: account.server, host: new URL(account.server).host, web, handle: fediverseHandle(account.handle, web) };
+  }
+
+  function requireThreads(accountId: string): Target {
+    const account = accounts.get(accountId);
+    if (!account) throw new BraidError('account.unknown', 'No linked account has that id. It may have been unlinked.');
+    if (account.network !== 'threads') {
+      throw new BraidError('sharing.not-threads', `@${account.handle} is a Mastodon account: it is on the Fediverse already. Sharing to the Fediverse is a Threads setting.`);
+    }
+    return targetOf(account);
+  }
+
+  function threadsAccounts(): AccountRecord[] {
+    return accounts.list().filter((account) => account.network === 'threads');
+  }
+
+  async function tokenOf(target: Target): Promise<string> {
+    const token = await options.secrets.get(accountTokenKey(target.account.id));
+    if (!token) throw new BraidError('account.needs-sign-in', `Braid has no sign-in for @${target.account.handle} in the system keychain. Sign in again.`);
+    return token;
+  }
+
+  // ---- states ----
+
+  function neverChecked(target: Target, mode: SharingMode, how = 'Not checked yet'): SharingState {
+    return {
+      accountId: target.account.id,
+      fediverseHandle: target.handle,
+      mode,
+      status: 'unknown',
+      requirements: mode === 'api' ? openRequirements(UNCHECKED_DETAIL) : guidedRequirements(),
+      fediverseFollowers: null,
+      actorId: null,
+      checkedAt: null,
+      how,
+      problem: null,
+      // Threads' own page works for every server, so an account Braid knows nothing about gets it.
+      settingsUrl: mode === 'guided' ? sharingSettingsUrl(target.web) : null,
+    };
+  }
+
+  function apiState(target: Target, body: Record<string, unknown>): SharingState {
+    const at = now();
+    const reasons = Array.isArray(body.ineligible_reasons) ? body.ineligible_reasons.filter((r): r is string => typeof r === 'string') : [];
+    const unmet = unmetIn(reasons);
+    const said = body.status;
+    if (said !== 'enabled' && said !== 'disabled' && said !== 'ineligible') {
+      throw new BraidError('network.bad-response', `${target.host} described Fediverse sharing in a way Braid could not read.`);
+    }
+    const status = unmet.size > 0 ? 'ineligible' : said;
+    const followers = body.fediverse_followers_count;
+    const unexplained = status === 'ineligible' && unmet.size === 0;
+    return {
+      accountId: target.account.id,
+      fediverseHandle: typeof body.fediverse_handle === 'string' && body.fediverse_handle !== '' ? body.fediverse_handle : target.handle,
+      mode: 'api',
+      status,
+      requirements: apiRequirements(unmet),
+      fediverseFollowers: typeof followers === 'number' && Number.isInteger(followers) && followers >= 0 ? followers : null,
+      actorId: status === 'enabled' && typeof body.activitypub_actor_id === 'string' && /^https?:\/\//.test(body.activitypub_actor_id) ? body.activitypub_actor_id : null,
+      checkedAt: new Date(at).toISOString(),
+      how: `${target.host}'s sharing settings, checked at ${formatTime(at)}.`,
+      problem: unexplained ? `Threads says this profile cannot share, for a reason Braid does not know (${reasons.join(', ') || 'none given'}).` : null,
+      settingsUrl: null,
+    };
+  }
+
+  /**
+   * The state after a WebFinger answer. Guided mode takes the status from it; api mode keeps the
+   * server's requirements and only corrects on/off. "Could not tell" keeps `base` and says why.
+   */
+  function afterWebFinger(target: Target, mode: SharingMode, base: SharingState, result: WebFingerResult): SharingState {
+    if (result.state === 'unknown') return { ...base, problem: result.reason };
+    const at = now();
+    const found = result.state === 'shared';
+    const offStatus = mode === 'api' && base.status === 'ineligible' ? 'ineligible' : 'disabled';
+    return {
+      ...base,
+      fediverseHandle: mode === 'guided' ? target.handle : base.fediverseHandle,
+      mode,
+      status: found ? 'enabled' : offStatus,
+      requirements: mode === 'guided' ? guidedRequirements() : base.requirements,
+      fediverseFollowers: mode === 'guided' ? null : base.fediverseFollowers,
+      actorId: found ? result.actorId : null,
+      checkedAt: new Date(at).toISOString(),
+      how: `WebFinger for ${target.handle} answered ${found ? 'found' : 'not found'} at ${formatTime(at)}.`,
+      problem: null,
+      settingsUrl: mode === 'guided' ? sharingSettingsUrl(target.web) : null,
+    };
+  }
+
+  /** The stored state (or a blank one) with the reason this check failed; status and time unchanged. */
+  function failed(target: Target, problem: string): SharingState {
+    const mode = modes.get(target.account.id);
+    const base = repo.get(target.account.id) ?? neverChecked(target, mode ?? 'guided', 'Braid has not been able to check yet.');
+    if (mode === undefined || mode === base.mode) return { ...base, problem };
+    return { ...base, mode, settingsUrl: mode === 'guided' ? sharingSettingsUrl(target.web) : null, problem };
+  }
+
+  function problemOf(target: Target, error: unknown): string {
+    if (error instanceof BraidError) return error.message;
+    log.error('sharing', `checking @${target.account.handle} failed unexpectedly`, error);
+    return `Braid could not check @${target.account.handle}'s sharing. Details are in Braid's log.`;
+  }
+
+  function list(): SharingState[] {
+    return threadsAccounts().map((account) => {
+      const target = targetOf(account);
+      return repo.get(account.id) ?? neverChecked(target, modes.get(account.id) ?? 'guided');
+    });
+  }
+
+  /** Stores a state and tells the renderer, when it differs from what is stored. */
+  function commit(state: SharingState): void {
+    if (stopped) return;
+    const before = repo.get(state.accountId);
+    if (before && sameState(before, state)) return;
+    repo.save(state, now());
+    events.emit('sharing.changed', list());
+  }
+
+  // ---- the server ----
+
+  async function graph(target: Target, path: string, step: string, extra: { method?: 'GET' | 'POST'; params?: Record<string, string> } = {}) {
+    return graphRequest({
+      fetch: options.fetch,
+      apiBase: target.apiBase,
+      path,
+      token: await tokenOf(target),
+      step,
+      signal: closing.signal,
+      ...extra,
+      explain: (status, error) => (extra.method === 'POST' ? changeError(target, status, error) : isNotOffered(status, error) ? new NotOffered(target.host, path) : undefined),
+    });
+  }
+
+  /** The extension's answer, or null on a server without it (and the mode remembered either way). */
+  async function probe(target: Target): Promise<Record<string, unknown> | null> {
+    try {
+      const body = await graph(target, SHARING_PATH, 'reading Fediverse sharing');
+      modes.set(target.account.id, 'api');
+      return body;
+    } catch (error) {
+      if (!(error instanceof NotOffered)) throw error;
+      if (modes.get(target.account.id) !== 'guided') log.info('sharing', `${target.host} has no Fediverse sharing API; @${target.account.handle} uses guided mode`);
+      modes.set(target.account.id, 'guided');
+      return null;
+    }
+  }
+
+  async function modeOf(target: Target): Promise<SharingMode> {
+    const known = modes.get(target.account.id);
+    if (known) return known;
+    return (await probe(target)) ? 'api' : 'guided';
+  }
+
+  function lookUp(target: Target): Promise<WebFingerResult> {
+    const { origin, domain } = target.web;
+    const username = target.account.handle.replace(/^@/, '');
+    return webFinger(options.fetch, { origin, domain, username, timeoutMs: options.webFingerTimeoutMs, signal: closing.signal }, now);
+  }
+
+  async function observe(target: Target): Promise<SharingState> {
+    if (modes.get(target.account.id) !== 'guided') {
+      const body = await probe(target);
+      if (body) return apiState(target, body);
+    }
+    const result = await lookUp(target);
+    if (result.state === 'unknown') throw new BraidError('network.unreachable', result.reason);
+    return afterWebFinger(target, 'guided', neverChecked(target, 'guided'), result);
+  }
+
+  async function change(target: Target, params: Record<string, string>, step: string): Promise<SharingState> {
+    if ((await modeOf(target)) === 'guided') throw guidedOnlyError(target);
+    let body: Record<string, unknown>;
+    try {
+      body = await graph(target, SHARING_PATH, step, { method: 'POST', params });
+    } catch (error) {
+      if (error instanceof BraidError && error.code === 'sharing.guided-only') modes.set(target.account.id, 'guided');
+      // The server just said why: let the settings screen show the requirements too.
+      if (error instanceof BraidError && error.code === 'sharing.ineligible') background(`re-checking @${target.account.handle}`, () => check(target.account.id));
+      throw error;
+    }
+    const state = apiState(target, body);
+    commit(state);
+    background(`updating @${target.account.handle}'s posts after the change`, () => refreshAfterChange(target));
+    return state;
+  }
+
+  // ---- after a change: the stored posts' flags, the badge hook, the sync ----
+
+  async function readSharedFlags(target: Target): Promise<Map<string, boolean>> {
+    const flags = new Map<string, boolean>();
+    for (const path of OWN_POST_FEEDS) {
+      try {
+        const page = await graph(target, path, 'reading which posts are shared', { params: { fields: 'id,is_shared_to_fediverse', limit: FLAG_PAGE } });
+        for (const raw of Array.isArray(page.data) ? (page.data as unknown[]) : []) {
+          const media = asRecord(raw);
+          if (typeof media?.id === 'string' && typeof media.is_shared_to_fediverse === 'boolean') flags.set(media.id, media.is_shared_to_fediverse);
+        }
+      } catch (error) {
+        // One feed missing (a scope not granted) still leaves the other's cards right.
+        if (stopped) throw error;
+        log.warn('sharing', `could not read ${path} of @${target.account.handle} after the change: ${problemOf(target, error)}`);
+      }
+    }
+    return flags;
+  }
+
+  async function updateSharedFlags(target: Target): Promise<void> {
+    const flags = await readSharedFlags(target);
+    if (stopped) return;
+    const changed = options.writer.setSharedFlags(target.account.id, flags);
+    if (changed.size === 0) return;
+    const update: TimelineUpdate = { newer: 0, older: 0, olderGroupIds: [], changedGroupIds: [...changed], removedGroupIds: [] };
+    events.emit('timeline.updated', update);
+  }
+
+  /** Three independent steps: one failing (logged) does not keep the others from running. */
+  async function refreshAfterChange(target: Target): Promise<void> {
+    const steps: [string, () => unknown][] = [
+      ['updating the stored posts', () => updateSharedFlags(target)],
+      ['the afterChange hook', () => options.afterChange?.(target.account.id)],
+      ['refreshing the sync', () => options.refreshSync?.()],
+    ];
+    for (const [what, step] of steps) {
+      if (stopped) return;
+      try {
+        await step();
+      } catch (error) {
+        if (!stopped) log.warn('sharing', `after changing @${target.account.handle}'s sharing: ${what} failed`, error);
+      }
+    }
+  }
+
+  // ---- background work ----
+
+  function background(what: string, task: () => Promise<unknown>): void {
+    if (stopped) return;
+    const run = task()
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        if (!stopped) log.warn('sharing', `${what} failed`, error);
+      })
+      .finally(() => pending.delete(run));
+    pending.add(run);
+  }
+
+  /** Checks Threads accounts not checked yet in this run; tells the renderer when one was unlinked. */
+  function noticeAccounts(): void {
+    const threads = threadsAccounts();
+    const ids = new Set(threads.map((account) => account.id));
+    const unlinked = [...known].filter((id) => !ids.has(id));
+    known = ids;
+    for (const id of unlinked) {
+      modes.delete(id);
+      checkedOnce.delete(id);
+    }
+    for (const account of threads) {
+      if (checkedOnce.has(account.id) || account.status === 'needs-sign-in') continue;
+      checkedOnce.add(account.id);
+      background(`checking @${account.handle}'s Fediverse sharing`, () => check(account.id));
+    }
+    if (unlinked.length > 0) events.emit('sharing.changed', list());
+  }
+
+  // ---- the contract's methods ----
+
+  async function check(accountId: string): Promise<SharingState> {
+    const target = requireThreads(accountId);
+    let state: SharingState;
+    try {
+      state = await observe(target);
+    } catch (error) {
+      if (stopped) throw error;
+      state = failed(target, problemOf(target, error));
+    }
+    commit(state);
+    return state;
+  }
+
+  return {
+    /** Stored states of every linked Threads account; no network. */
+    list,
+    check,
+    async enable(input: z.output<typeof EnableSharingInput>): Promise<SharingState> {
+      const target = requireThreads(input.accountId);
+      // The contract's literal already demands it; this guards callers that skip the dispatcher.
+      if ((input.acceptWarnings as boolean) !== true) {
+        throw new BraidError('sharing.needs-acknowledgement', "Turning sharing on needs you to accept Threads' warnings first.");
+      }
+      return change(target, { enabled: 'true', accept_warnings: 'true' }, 'turning on Fediverse sharing');
+    },
+    async disable(input: z.output<typeof DisableSharingInput>): Promise<SharingState> {
+      const target = requireThreads(input.accountId);
+      return change(target, { enabled: 'false', remove_shared_posts: String(input.removeSharedPosts) }, 'turning off Fediverse sharing');
+    },
+    async openSettings(accountId: string): Promise<SharingSettingsPage> {
+      const url = sharingSettingsUrl(requireThreads(accountId).web);
+      const openedExternally = options.openExternal ? await options.openExternal(url).catch(() => false) : false;
+      return { url, openedExternally };
+    },
+    async verify(input: z.output<typeof VerifySharingInput>): Promise<SharingVerification> {
+      const target = requireThreads(input.accountId);
+      const stored = repo.get(target.account.id);
+      const mode = modes.get(target.account.id) ?? stored?.mode ?? 'guided';
+      const result = await lookUp(target);
+      const state = afterWebFinger(target, mode, stored ?? neverChecked(target, mode), result);
+      commit(state);
+      return { state, confirmed: confirmedBy(result, input.expect), message: verifyMessage(target, result) };
+    },
+    /** The start-up check of every Threads account, and of each one linked later; never blocks. */
+    start(): void {
+      unsubscribe ??= events.on('accounts.changed', noticeAccounts);
+      noticeAccounts();
+    },
+    stop(): void {
+      stopped = true;
+      unsubscribe?.();
+      closing.abort(new BraidError('internal', 'Braid is closing.'));
+    },
+    /** Resolves once background work (checks, post flags, the hook) has finished: tests wait here. */
+    async settled(): Promise<void> {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}
+
+function confirmedBy(result: WebFingerResult, expect: 'enabled' | 'disabled'): boolean {
+  if (result.state === 'shared') return expect === 'enabled';
+  if (result.state === 'not-shared') return expect === 'disabled';
+  return false;
+}
+
+function verifyMessage(target: Target, result: WebFingerResult): string {
+  const looked = `Braid looked up ${target.handle} by WebFinger and`;
+  if (result.state === 'shared') return `${looked} found it: your profile is on the Fediverse.`;
+  if (result.state === 'not-shared') return `${looked} did not find it: sharing looks off.`;
+  return `${looked} could not tell: ${firstSentence(result.reason)}. Try again in a moment.`;
+}
+
+export type AccountSharing = ReturnType<typeof createAccountSharing>;
