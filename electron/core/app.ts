@@ -13,6 +13,7 @@ import { DEFAULT_SANDBOX_THREADS_URL } from './networks/threads/presets';
 import { closeDatabase, openDatabase } from './db/open';
 import { schemaVersion } from './db/migrate';
 import { createSettingsRepo } from './db/settings-repo';
+import { createSharingAccountsRepo } from './db/sharing-accounts-repo';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
 import { consoleSink, createLogger, type Logger } from './log';
@@ -22,6 +23,8 @@ import { createSyncRepo } from './db/sync-repo';
 import { createTimelineReader } from './db/timeline-read';
 import { createTimelineWriter } from './db/timeline-write';
 import { SyncEngine, type SyncEngineOptions } from './sync/engine';
+import { createAccountSharing, type AccountSharing } from './sharing/account-sharing';
+import { createSharingBadges } from './sharing/prober';
 
 export interface Clock {
   now(): number;
@@ -63,6 +66,8 @@ export interface Core {
   health: AccountHealth;
   /** The timeline sync (tests wait on it). */
   sync: SyncEngine;
+  /** The user's own Threads accounts' Fediverse sharing (tests wait on its background work). */
+  sharing: AccountSharing;
   close(): void;
 }
 
@@ -96,7 +101,20 @@ export function createCore(options: CoreOptions): Core {
   servers.ensurePresets();
   const threadsDeps = { fetch: options.fetch, now, log };
   const writer = createTimelineWriter(db, now);
-  const reader = createTimelineReader(db);
+  const sharingAccounts = createSharingAccountsRepo(db, (accountId, problem) => log.warn('sharing', `ignored the stored sharing state of ${accountId}: ${problem}`));
+  // Badges are read with every card from SQLite; what is missing is looked up in the background.
+  const badges = createSharingBadges({
+    db,
+    fetch: options.fetch,
+    now,
+    log,
+    events,
+    accounts,
+    threadsServers: threadsServersRepo,
+    secrets,
+    ownSharing: (accountId) => sharingAccounts.get(accountId)?.status ?? null,
+  });
+  const reader = createTimelineReader(db, { decorate: (entries) => badges.decorate(entries) });
   const syncRepo = createSyncRepo(db);
   let sync: SyncEngine | null = null;
   const announceAccounts = () => {
@@ -130,6 +148,34 @@ export function createCore(options: CoreOptions): Core {
     flows: { openExternal: options.openExternal, authWindow: options.authWindow, timeoutMs: options.linkTimeoutMs },
   });
   const health = createAccountHealth({ accounts, servers, secrets, threads: threadsDeps, announce: announceAccounts, log, now });
+  const sharing = createAccountSharing({
+    accounts,
+    threadsServers: threadsServersRepo,
+    secrets,
+    repo: sharingAccounts,
+    writer,
+    events,
+    log,
+    fetch: options.fetch,
+    now,
+    openExternal: options.openExternal,
+    refreshSync: () => engine.refresh(),
+  });
+  // Whenever an account's sharing turns out to have changed (the flow, a guided check, a
+  // background check), its posts and its author badge are judged again.
+  const lastSharing = new Map(
+    accounts
+      .list()
+      .filter((account) => account.network === 'threads')
+      .map((account) => [account.id, sharingAccounts.get(account.id)?.status ?? 'unknown']),
+  );
+  const stopWatchingSharing = events.on('sharing.changed', (states) => {
+    for (const state of states) {
+      const before = lastSharing.get(state.accountId) ?? 'unknown';
+      lastSharing.set(state.accountId, state.status);
+      if (before !== state.status) badges.forgetAccount(state.accountId);
+    }
+  });
 
   const handlers: CoreHandlers = {
     'app.info': () => ({
@@ -171,6 +217,12 @@ export function createCore(options: CoreOptions): Core {
     },
     'sync.status': () => engine.status(),
     'sync.refresh': () => engine.refresh(),
+    'sharing.list': () => sharing.list(),
+    'sharing.check': ({ accountId }) => sharing.check(accountId),
+    'sharing.enable': (input) => sharing.enable(input),
+    'sharing.disable': (input) => sharing.disable(input),
+    'sharing.openSettings': ({ accountId }) => sharing.openSettings(accountId),
+    'sharing.verify': (input) => sharing.verify(input),
     'settings.get': () => settings.get(),
     'settings.set': (patch) => {
       const next = settings.set(patch);
@@ -181,6 +233,7 @@ export function createCore(options: CoreOptions): Core {
 
   health.start();
   if (options.sync !== false) engine.start();
+  sharing.start();
 
   return {
     handlers,
@@ -190,7 +243,11 @@ export function createCore(options: CoreOptions): Core {
     log,
     health,
     sync: engine,
+    sharing,
     close: () => {
+      sharing.stop();
+      stopWatchingSharing();
+      badges.stop();
       engine.stop();
       health.stop();
       linking.flows.closeAll();

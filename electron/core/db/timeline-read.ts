@@ -100,7 +100,15 @@ const NETWORK_ORDER: Record<Network, number> = { threads: 0, mastodon: 1 };
 
 export type TimelineReader = ReturnType<typeof createTimelineReader>;
 
-export function createTimelineReader(db: Db) {
+export interface TimelineReaderOptions {
+  /**
+   * Adds what the cache rows do not hold to the assembled cards, in place (the sharing badges,
+   * sharing/prober.ts). Runs synchronously on every page and redraw, so it must not wait.
+   */
+  decorate?: (entries: TimelineEntry[]) => void;
+}
+
+export function createTimelineReader(db: Db, options: TimelineReaderOptions = {}) {
   const pageQueries = new Map<string, ReturnType<Db['prepare']>>();
   function pageQuery(filter: TimelineFilter, direction: 'first' | 'before' | 'after') {
     const key = `${filter}:${direction}`;
@@ -199,6 +207,7 @@ export function createTimelineReader(db: Db) {
         sharing: {},
       });
     }
+    options.decorate?.(entries);
     return entries;
   }
 
