@@ -4,6 +4,7 @@ import { errorMessage } from '../lib/braid';
 import { FIRST_FILTER, type FirstReads } from '../lib/first-reads';
 import { Linking } from './linking.svelte';
 import { Notices } from './notices.svelte';
+import { Sharing } from './sharing.svelte';
 import { SyncStatus } from './sync-status.svelte';
 import { ThreadsServers } from './threads-servers.svelte';
 import { Timeline } from './timeline.svelte';
@@ -29,6 +30,7 @@ export class AppState {
   readonly linking: Linking;
   readonly timeline: Timeline;
   readonly sync: SyncStatus;
+  readonly sharing: Sharing;
 
   constructor(api: BraidApi) {
     this.#api = api;
@@ -36,6 +38,7 @@ export class AppState {
     this.linking = new Linking(api, (account) => this.#upsert(account));
     this.timeline = new Timeline(api);
     this.sync = new SyncStatus(api);
+    this.sharing = new Sharing(api);
   }
 
   get info() {
@@ -93,6 +96,7 @@ export class AppState {
       this.linking.listen(),
       this.timeline.listen(),
       this.sync.start(),
+      this.sharing.listen(),
     ];
   }
 
@@ -108,6 +112,8 @@ export class AppState {
       this.#accounts = accounts;
       this.#settings = settings;
       this.#error = null;
+      // After the first screen's reads, not among them: only the sidebar's sharing symbols need it.
+      void this.sharing.load();
     } catch (error) {
       this.#error = errorMessage(error);
     } finally {
