@@ -50,13 +50,15 @@ async function startHost(browser: Browser, profile: Profile): Promise<Backend> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await waitForUrl(child);
-  const page = await browser.newPage();
+  // A context of its own (not browser.newPage()), so tools that need one, like axe, can open pages in it.
+  const context = await browser.newContext();
+  const page = await context.newPage();
   await page.goto(url);
   return {
     page,
     origin: new URL(url).origin,
     async stop() {
-      await page.close();
+      await context.close();
       await stopProcess(child);
     },
   };

@@ -9,7 +9,12 @@ import { DEMO_PASSWORD, DEMO_USERNAME, type Sandbox } from '../sandbox/index.ts'
 import { answerMastodon, answerThreads, visit } from '../sandbox/sign-in-pages.ts';
 import { expect, screenshotPath, type BraidApp } from './fixtures';
 
-export const demo = { username: DEMO_USERNAME, password: DEMO_PASSWORD };
+export interface SignInAs {
+  username: string;
+  password: string;
+}
+
+export const demo: SignInAs = { username: DEMO_USERNAME, password: DEMO_PASSWORD };
 
 export function linkDialog(page: Page): Locator {
   return page.getByRole('dialog');
@@ -23,22 +28,22 @@ export async function openLinkDialog(page: Page): Promise<Locator> {
 }
 
 /** Fills in a sandbox server's own login page, then Authorize/Allow (or Deny/Cancel) on its consent page. */
-export async function answerInTab(tab: Page, network: 'mastodon' | 'threads', deny = false): Promise<void> {
+export async function answerInTab(tab: Page, network: 'mastodon' | 'threads', deny = false, who: SignInAs = demo): Promise<void> {
   await tab.waitForLoadState();
-  await tab.getByLabel(network === 'mastodon' ? 'Username or e-mail' : 'Username').fill(demo.username);
-  await tab.getByLabel('Password').fill(demo.password);
+  await tab.getByLabel(network === 'mastodon' ? 'Username or e-mail' : 'Username').fill(who.username);
+  await tab.getByLabel('Password').fill(who.password);
   await tab.getByRole('button', { name: 'Log in' }).click();
   const button = network === 'mastodon' ? (deny ? 'Deny' : 'Authorize') : deny ? 'Cancel' : 'Allow';
   await tab.getByRole('button', { name: button }).click();
 }
 
 /** Presses Continue and signs in on the server's own pages, in a real tab where the shell allows it. */
-export async function continueAndSignIn(app: BraidApp, dialog: Locator, network: 'mastodon' | 'threads'): Promise<void> {
+export async function continueAndSignIn(app: BraidApp, dialog: Locator, network: 'mastodon' | 'threads', who: SignInAs = demo): Promise<void> {
   if (app.shell === 'host') {
     const tab = app.page.context().waitForEvent('page');
     await dialog.getByRole('button', { name: 'Continue' }).click();
     const signIn = await tab;
-    await answerInTab(signIn, network);
+    await answerInTab(signIn, network, false, who);
     await expect(signIn.getByText('You can close this tab')).toBeVisible();
     await signIn.screenshot({ path: screenshotPath(`linking-${network}-done-tab`) });
     await signIn.close();
@@ -47,11 +52,11 @@ export async function continueAndSignIn(app: BraidApp, dialog: Locator, network:
   await dialog.getByRole('button', { name: 'Continue' }).click();
   const authorizeUrl = (await dialog.getByRole('link', { name: 'Open the sign-in page again' }).getAttribute('href')) ?? '';
   if (network === 'mastodon') {
-    const { oobCode } = await answerMastodon(authorizeUrl, demo);
+    const { oobCode } = await answerMastodon(authorizeUrl, who);
     await dialog.getByLabel('Code or address').fill(oobCode ?? '');
     await dialog.getByRole('button', { name: 'Finish linking' }).click();
   } else {
-    await visit(await answerThreads(authorizeUrl, demo));
+    await visit(await answerThreads(authorizeUrl, who));
   }
 }
 
@@ -67,12 +72,12 @@ export async function linkMastodon(app: BraidApp, sandbox: Sandbox): Promise<voi
   await expect(dialog).toBeHidden();
 }
 
-export async function linkThreads(app: BraidApp): Promise<void> {
+export async function linkThreads(app: BraidApp, who: SignInAs = demo): Promise<void> {
   const dialog = await openLinkDialog(app.page);
   await dialog.getByRole('button', { name: 'Threads', exact: true }).click();
   await dialog.getByRole('radio', { name: /^Braid sandbox/ }).check();
-  await continueAndSignIn(app, dialog, 'threads');
-  await expect(dialog.getByRole('heading', { name: `Linked @${DEMO_USERNAME}` })).toBeVisible();
+  await continueAndSignIn(app, dialog, 'threads', who);
+  await expect(dialog.getByRole('heading', { name: `Linked @${who.username}` })).toBeVisible();
   await dialog.getByRole('button', { name: 'Done' }).click();
 }
 
