@@ -24,7 +24,7 @@ import { createTimelineReader } from './db/timeline-read';
 import { createTimelineWriter } from './db/timeline-write';
 import { SyncEngine, type SyncEngineOptions } from './sync/engine';
 import { createAccountSharing, type AccountSharing } from './sharing/account-sharing';
-import { createSharingBadges } from './sharing/prober';
+import { createSharingBadges } from './sharing/sharing-badges';
 
 export interface Clock {
   now(): number;

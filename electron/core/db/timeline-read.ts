@@ -103,7 +103,7 @@ export type TimelineReader = ReturnType<typeof createTimelineReader>;
 export interface TimelineReaderOptions {
   /**
    * Adds what the cache rows do not hold to the assembled cards, in place (the sharing badges,
-   * sharing/prober.ts). Runs synchronously on every page and redraw, so it must not wait.
+   * sharing/sharing-badges.ts). Runs synchronously on every page and redraw, so it must not wait.
    */
   decorate?: (entries: TimelineEntry[]) => void;
 }

@@ -1,29 +1,14 @@
 /**
- * Sharing badges for the timeline: `decorate` fills each card's `sharing` from SQLite in one
- * query and queues what is missing; a background prober looks it up (WebFinger for authors, a
- * search from the user's Mastodon account for posts) within each server's limits, stores it, and
- * announces the cards that wanted it as one `timeline.updated`. A read never waits for the network.
- *
- * Wiring in app.ts (before `createTimelineReader`; one SharingAccountsRepo shared with createAccountSharing):
- *   const sharingAccounts = createSharingAccountsRepo(db, onCorrupt);
- *   const badges = createSharingBadges({ db, fetch: options.fetch, now, log, events, accounts,
- *     threadsServers: threadsServersRepo, secrets, ownSharing: (id) => sharingAccounts.get(id)?.status ?? null });
- *   const reader = createTimelineReader(db, { decorate: (entries) => badges.decorate(entries) });
- *   createAccountSharing({ ..., repo: sharingAccounts, afterChange: (id) => badges.forgetAccount(id) });
- *   close(): badges.stop() before closeDatabase(db). (No budgetFor: the sync's budgets are private.)
+ * The background look-ups behind the timeline's sharing badges (sharing-badges.ts wires them to
+ * `decorate`): one queue keyed by fact, WebFinger for authors and a search from the user's
+ * Mastodon account for posts, each paced within its server's limits. Answers are stored as facts
+ * and the cards that wanted them are announced, coalesced, through `onLanded`.
  */
-import type { TimelineEntry } from '@shared/timeline';
-import { accountTokenKey } from '../accounts/tokens';
-import type { AccountsRepo } from '../db/accounts-repo';
-import type { Db } from '../db/open';
-import type { ThreadsServersRepo } from '../db/threads-servers-repo';
-import type { CoreEvents } from '../events';
 import type { Logger } from '../log';
 import type { Fetch } from '../net/http';
-import type { SecretStore } from '../secrets/secret-store';
 import { RateBudget } from '../sync/rate-budget';
-import { buildBadgeWorld, deriveEntrySharing, factId, factRefsOf, type FactKind, type FactRef, type OwnSharing, type StoredFact } from './badges';
-import { createSharingFactsRepo, type SharingFactsRepo } from './facts-repo';
+import { factId, type FactKind, type FactRef, type StoredFact } from './badges';
+import type { SharingFactsRepo } from './facts-repo';
 import { searchPost, type PostSearchResult } from './post-search';
 import { webFinger } from './webfinger';
 
@@ -349,86 +334,4 @@ function laneOf(ref: FactRef): string {
 function unknownFact(ref: FactRef, reason: string, checkedAt: number, retryAfterMs: number | null): StoredFact {
   const ttl = Math.max(FACT_TTL.unknown, retryAfterMs ?? 0);
   return { kind: ref.kind, key: ref.key, state: 'unknown', how: `Braid could not check: ${reason}`, checkedAt, expiresAt: checkedAt + ttl };
-}
-
-export interface SharingBadgesOptions {
-  db: Db;
-  fetch: Fetch;
-  now: () => number;
-  log: Logger;
-  events: CoreEvents;
-  accounts: AccountsRepo;
-  threadsServers: ThreadsServersRepo;
-  /** Where the Mastodon account's token is (accountTokenKey). */
-  secrets: SecretStore;
-  /** The user's own Threads accounts' sharing, as the sharing service last found it; null when never checked. */
-  ownSharing: (accountId: string) => OwnSharing | null;
-  budgetFor?: (accountId: string) => RateBudget | null;
-  pacing?: Partial<ProbePacing>;
-}
-
-export interface SharingBadges {
-  /** Fills `sharing` on each entry in place; never waits for the network. */
-  decorate(entries: TimelineEntry[]): void;
-  /** The user's sharing of this Threads account changed: re-derive its posts and tell their cards. */
-  forgetAccount(accountId: string): void;
-  /** Resolves when no look-up waits or runs and no update is pending (tests). */
-  settled(): Promise<void>;
-  stop(): void;
-}
-
-/** Facts expired longer than this are deleted when Braid starts. */
-const PURGE_AFTER_MS = 7 * 24 * HOUR;
-
-export function createSharingBadges(options: SharingBadgesOptions): SharingBadges {
-  const { db, now, log, events, accounts, threadsServers } = options;
-  const facts = createSharingFactsRepo(db);
-  const changed = (groupIds: string[]): void => {
-    if (groupIds.length > 0) events.emit('timeline.updated', { newer: 0, older: 0, olderGroupIds: [], changedGroupIds: groupIds, removedGroupIds: [] });
-  };
-  const prober = new SharingProber({
-    facts,
-    fetch: options.fetch,
-    now,
-    log,
-    onLanded: changed,
-    tokenFor: (accountId) => options.secrets.get(accountTokenKey(accountId)),
-    ...(options.budgetFor ? { budgetFor: options.budgetFor } : {}),
-    ...(options.pacing ? { pacing: options.pacing } : {}),
-  });
-  try {
-    facts.purgeExpired(now() - PURGE_AFTER_MS);
-  } catch (error) {
-    log.warn('sharing', 'could not purge old sharing facts', error);
-  }
-
-  return {
-    decorate(entries) {
-      if (entries.length === 0) return;
-      try {
-        const world = buildBadgeWorld({ accounts: accounts.list(), servers: threadsServers.list(), ownSharing: options.ownSharing, now: now() });
-        const known = facts.read(entries.flatMap((entry) => factRefsOf(entry, world)));
-        for (const entry of entries) {
-          const { sharing, wants } = deriveEntrySharing(entry, world, known);
-          entry.sharing = sharing;
-          for (const ref of wants) prober.enqueue(ref, entry.groupId);
-        }
-      } catch (error) {
-        // Badges are a hint: a card without them still reads.
-        log.warn('sharing', 'could not work out the sharing badges of a page', error);
-      }
-    },
-    forgetAccount(accountId) {
-      const account = accounts.get(accountId);
-      if (!account || account.network !== 'threads') return;
-      const host = new URL(account.server).host.toLowerCase();
-      // Author ids are `threads:<api host>:<user id>` (or the username when the server gave no owner).
-      const { keys, groupIds } = facts.forgetPostsBy([`threads:${host}:${account.remoteId}`, `threads:${host}:${account.handle}`]);
-      prober.forget('post', keys);
-      // The author badge comes from ownSharing at every read: only the cards need telling.
-      changed(groupIds.sort((a, b) => Number(a) - Number(b)));
-    },
-    settled: () => prober.settled(),
-    stop: () => prober.stop(),
-  };
 }

@@ -17,7 +17,7 @@ import { createThreadsServersRepo } from '../../../electron/core/db/threads-serv
 import { createTimelineReader, type TimelineReader } from '../../../electron/core/db/timeline-read';
 import { CoreEvents } from '../../../electron/core/events';
 import { HOW } from '../../../electron/core/sharing/badges';
-import { createSharingBadges, type SharingBadges } from '../../../electron/core/sharing/prober';
+import { createSharingBadges, type SharingBadges } from '../../../electron/core/sharing/sharing-badges';
 import { DEMO_USERNAME, startSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { linkDemoMastodon, linkDemoThreads, timelineHarness, type Harness } from '../timeline/support';
 

@@ -16,7 +16,7 @@ import { accountTokenKey } from '../../../../electron/core/accounts/tokens';
 import { MemorySecretStore } from '../../../../electron/core/secrets/memory-store';
 import { HOW, type OwnSharing, type StoredFact } from '../../../../electron/core/sharing/badges';
 import { createSharingFactsRepo } from '../../../../electron/core/sharing/facts-repo';
-import { createSharingBadges, type SharingBadges } from '../../../../electron/core/sharing/prober';
+import { createSharingBadges, type SharingBadges } from '../../../../electron/core/sharing/sharing-badges';
 import { canonicalKey } from '../../../../electron/core/timeline/text';
 import type { FeedItem } from '../../../../electron/core/timeline/types';
 import type { Post } from '@shared/timeline';
