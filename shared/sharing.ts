@@ -90,6 +90,8 @@ export const SharingVerification = z.object({
   state: SharingState,
   /** True when the check found what the user expected. */
   confirmed: z.boolean(),
+  /** What WebFinger found: the profile (true), no profile (false), or nothing Braid could read (null). */
+  found: z.boolean().nullable(),
   /** What Braid checked and what it found, in a sentence. */
   message: z.string(),
 });

@@ -325,7 +325,8 @@ export function createAccountSharing(options: AccountSharingOptions) {
       const result = await lookUp(target);
       const state = afterWebFinger(target, mode, stored ?? neverChecked(target, mode), result, now);
       commit(state);
-      return { state, confirmed: confirmedBy(result, input.expect), message: verifyMessage(target, result) };
+      const found = result.state === 'unknown' ? null : result.state === 'shared';
+      return { state, confirmed: confirmedBy(result, input.expect), found, message: verifyMessage(target, result) };
     },
     /** The start-up check of every Threads account, and of each one linked later; never blocks. */
     start(): void {

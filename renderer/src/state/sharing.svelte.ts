@@ -154,6 +154,8 @@ export class SharingFlow {
   #error = $state<string | null>(null);
   #verification = $state.raw<SharingVerification | null>(null);
   #settingsOpened = $state(false);
+  /** Threads' page, when the browser refused to open it in a tab: shown as a link to press. */
+  #blockedUrl = $state<string | null>(null);
   /** Bumped on every start and close, so a call that returns late knows the user moved on. */
   #generation = 0;
 
@@ -222,6 +224,9 @@ export class SharingFlow {
   }
   get settingsOpened() {
     return this.#settingsOpened;
+  }
+  get blockedUrl() {
+    return this.#blockedUrl;
   }
   /** Cancelling now could not undo what is being sent. */
   get committing() {
@@ -319,7 +324,16 @@ export class SharingFlow {
       const page = await this.#api.sharing.openSettings({ accountId });
       if (!live()) return;
       // The browser host cannot open a tab for us; this still runs inside the click's user activation.
-      if (!page.openedExternally) window.open(page.url, '_blank', 'noopener');
+      // Not `noopener` in the features: that makes window.open return null even when the tab opened.
+      if (!page.openedExternally) {
+        const tab = window.open(page.url, '_blank');
+        if (!tab) {
+          this.#blockedUrl = page.url;
+          return;
+        }
+        tab.opener = null;
+      }
+      this.#blockedUrl = null;
       this.#settingsOpened = true;
     });
   }
@@ -373,6 +387,7 @@ export class SharingFlow {
     this.#error = null;
     this.#verification = null;
     this.#settingsOpened = false;
+    this.#blockedUrl = null;
   }
 }
 

@@ -384,6 +384,7 @@ describe('verify', () => {
     servers.on(REAL_WEBFINGER, () => jrd('https://threads.net/ap/users/7/'));
     const result = await sharing.verify({ accountId: 'acc-real', expect: 'enabled' });
     expect(result.confirmed).toBe(true);
+    expect(result.found).toBe(true);
     expect(result.message).toBe('Braid looked up @carol@threads.net by WebFinger and found it: your profile is on the Fediverse.');
     expect(result.state.status).toBe('enabled');
     expect(sharing.list().find((s) => s.accountId === 'acc-real')?.status).toBe('enabled');
@@ -394,6 +395,7 @@ describe('verify', () => {
     servers.on(REAL_WEBFINGER, notFound);
     const result = await sharing.verify({ accountId: 'acc-real', expect: 'enabled' });
     expect(result.confirmed).toBe(false);
+    expect(result.found).toBe(false);
     expect(result.message).toBe('Braid looked up @carol@threads.net by WebFinger and did not find it: sharing looks off.');
     expect((await sharing.verify({ accountId: 'acc-real', expect: 'disabled' })).confirmed).toBe(true);
   });
@@ -402,6 +404,8 @@ describe('verify', () => {
     servers.on(REAL_WEBFINGER, () => new Response('', { status: 503 }));
     const result = await sharing.verify({ accountId: 'acc-real', expect: 'disabled' });
     expect(result.confirmed).toBe(false);
+    // "Could not tell" is not "not yet": the renderer says Braid could not check.
+    expect(result.found).toBeNull();
     expect(result.message).toBe('Braid looked up @carol@threads.net by WebFinger and could not tell: www.threads.net is having trouble (HTTP 503). Try again in a moment.');
     expect(result.state.status).toBe('unknown');
   });
