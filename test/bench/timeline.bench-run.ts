@@ -200,6 +200,11 @@ test('2. a 50-post page of the merged timeline at random cursors', async () => {
       });
       log(`through the contract dispatcher (zod on input and output): median ${ms(dispatched.medianMs)}, p95 ${ms(dispatched.p95Ms)}`);
       rows.push({ metric: '  same, through the dispatcher', value: dispatched.medianMs, extra: `p95 ${ms(dispatched.p95Ms)}`, unit: 'ms', note: 'zod validates input and output' });
+      // The core's handler without zod: the page plus its Fediverse sharing badges (one facts
+      // query per page; missing facts are only queued), against the bare reader's row above.
+      const badged = await timeCalls(cursors, (before) => app.handlers['timeline.page']?.({ filter: 'all', limit: 50, before }));
+      log(`with sharing badges (the core's handler, no zod): median ${ms(badged.medianMs)}, p95 ${ms(badged.p95Ms)}`);
+      rows.push({ metric: '  same, with sharing badges', value: badged.medianMs, extra: `p95 ${ms(badged.p95Ms)}`, unit: 'ms', target: TARGETS.pageQuery, note: 'the core handler: page + badges, no zod' });
     } finally {
       app.close();
     }
