@@ -20,56 +20,18 @@
  * Under _electron the contract runs over IPC, which page.route cannot see, so that project skips.
  * Screenshots land in test-results/sharing-flow/ next to sharing.spec.ts's.
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page, Route, WebSocketRoute } from '@playwright/test';
+import type { Page, Route, WebSocketRoute } from '@playwright/test';
 import type { WireResult } from '@shared/errors';
 import type { SharingState, SharingVerification } from '@shared/sharing';
 import { HOST_EVENTS_PATH, hostCallPath } from '../../shared/host-protocol';
 import { SharingSettingsPage, SharingState as SharingStateSchema, SharingVerification as SharingVerificationSchema } from '../../shared/sharing';
 import type { Sandbox } from '../sandbox/index.ts';
 import { expect, test } from './fixtures';
+import { expectAccessible, openSharingSettings, shot, step, webFingerStatus } from './sharing-steps';
 import { linkThreads } from './link-steps';
-
-const SHOTS = resolve(import.meta.dirname, '../../test-results/sharing-flow');
 
 /** The core's detail for a requirement in guided mode (electron/core/sharing/account-state.ts, GUIDED_DETAIL). */
 const GUIDED_DETAIL = 'Threads checks this in its own settings when you turn sharing on; Braid cannot see it.';
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${test.info().project.name}-${name}.png`) });
-}
-
-/** No serious or critical axe violation in what is on screen (or in `scope`). */
-async function expectAccessible(page: Page, what: string, scope?: string): Promise<void> {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  if (scope) builder = builder.include(scope);
-  const { violations } = await builder.analyze();
-  const bad = violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-  expect(bad, `axe on ${what}`).toEqual([]);
-}
-
-async function openSharingSettings(page: Page): Promise<Locator> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
-  const section = page.getByTestId('sharing-section');
-  await expect(section).toBeVisible();
-  return section;
-}
-
-function step(page: Page, name: string): Locator {
-  return page.getByTestId('sharing-flow').locator(`[data-testid="sharing-step"][data-step="${name}"]`);
-}
-
-/** What the sandbox's WebFinger answers for a user now: 200 while they share, 404 otherwise. */
-async function webFingerStatus(sandbox: Sandbox, username: string): Promise<number> {
-  const response = await fetch(`${sandbox.threads.origin}/.well-known/webfinger?resource=acct:${username}@${sandbox.threads.host}`);
-  await response.body?.cancel();
-  return response.status;
-}
 
 /**
  * A real state as a core facing graph.threads.net would give it: the same account, status and

@@ -13,25 +13,9 @@ import type { Account } from '@shared/model';
 import type { SharingSettingsPage, SharingState, SharingVerification } from '@shared/sharing';
 import type { TimelineUpdate } from '@shared/timeline';
 import { passwordFor, startSandbox, type Sandbox } from '../../sandbox/index.ts';
-import { allEntries, eventually, linkDemoThreads, timelineHarness, type Harness } from '../timeline/support';
+import { allEntries, eventually, likeGraphThreadsNet, linkDemoThreads, timelineHarness, type Harness } from '../timeline/support';
 
 const signIn = (username: string) => ({ username, password: passwordFor(username) });
-
-/** Answers the way Meta's Graph API does for Braid's extensions, which graph.threads.net lacks. */
-function likeGraphThreadsNet(threadsOrigin: string): typeof fetch {
-  return async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const unknown = url.origin === threadsOrigin && url.pathname.includes('/braid_') ? url.pathname.split('/').pop() : undefined;
-    if (unknown) {
-      const message = `(#100) Tried accessing nonexisting field (${unknown}) on node type (ThreadsUser)`;
-      return new Response(JSON.stringify({ error: { message, type: 'OAuthException', code: 100, fbtrace_id: 'A1' } }), {
-        status: 400,
-        headers: { 'content-type': 'application/json' },
-      });
-    }
-    return fetch(input, init);
-  };
-}
 
 /** What the sandbox's WebFinger says about a user right now. */
 async function webFingerStatus(sandbox: Sandbox, username: string): Promise<number> {
@@ -150,7 +134,7 @@ describe('guided mode: the sandbox answering like graph.threads.net', () => {
   let h: Harness;
   let grace: Account;
   beforeAll(async () => {
-    h = timelineHarness(sandbox, { fetch: likeGraphThreadsNet(sandbox.threads.origin), sync: false });
+    h = timelineHarness(sandbox, { fetch: likeGraphThreadsNet(sandbox.threads.origin, { extensionFields: 'allowed' }), sync: false });
     grace = await linkDemoThreads(h, signIn('grace'));
     await h.core.sharing.settled();
   }, 60_000);

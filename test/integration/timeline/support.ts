@@ -25,13 +25,37 @@ export function timelineHarness(sandbox: Sandbox, options: Partial<CoreOptions> 
   });
 }
 
-
 export function linkDemoMastodon(h: Harness, sandbox: Sandbox, user = demo): Promise<Account> {
   return link(h, { network: 'mastodon', instance: sandbox.mastodon.origin }, async (url) => (await answerMastodon(url, user)).location ?? '');
 }
 
 export function linkDemoThreads(h: Harness, user = demo): Promise<Account> {
   return link(h, { network: 'threads', serverId: 'sandbox' }, (url) => answerThreads(url, user));
+}
+
+/**
+ * A fetch that answers the way Meta's Graph API does for what graph.threads.net lacks: Braid's
+ * `braid_*` edges always, and its extension fields in `fields` unless `extensionFields` is
+ * 'allowed' ("(#100) Tried accessing nonexisting field (…)"). Everything else reaches the sandbox.
+ */
+export function likeGraphThreadsNet(threadsOrigin: string, options: { extensionFields?: 'refused' | 'allowed' } = {}): typeof fetch {
+  const refuseFields = options.extensionFields !== 'allowed';
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.origin === threadsOrigin) {
+      const edge = url.pathname.includes('/braid_') ? url.pathname.split('/').pop() : undefined;
+      const field = refuseFields ? /(is_shared_to_fediverse|activitypub_id)/.exec(url.searchParams.get('fields') ?? '')?.[1] : undefined;
+      const unknown = edge ?? field;
+      if (unknown) {
+        const message = `(#100) Tried accessing nonexisting field (${unknown}) on node type (ThreadsUser)`;
+        return new Response(JSON.stringify({ error: { message, type: 'OAuthException', code: 100, fbtrace_id: 'A1' } }), {
+          status: 400,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+    }
+    return fetch(input, init);
+  };
 }
 
 /** Every card in the cache, newest first, paging like the renderer does. */

@@ -6,25 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccountSync } from '@shared/timeline';
 import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
-import { allEntries, linkDemoMastodon, linkDemoThreads, timelineHarness, type Harness } from './support';
-
-/** Answers the way Meta's Graph API does for an edge or field it does not have. */
-function likeGraphThreadsNet(threadsOrigin: string): typeof fetch {
-  return async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.origin === threadsOrigin) {
-      const unknown = url.pathname.includes('braid_') ? url.pathname.split('/').pop() : /(is_shared_to_fediverse|activitypub_id)/.exec(url.searchParams.get('fields') ?? '')?.[1];
-      if (unknown) {
-        const message = `(#100) Tried accessing nonexisting field (${unknown}) on node type (ThreadsUser)`;
-        return new Response(JSON.stringify({ error: { message, type: 'OAuthException', code: 100, fbtrace_id: 'A1' } }), {
-          status: 400,
-          headers: { 'content-type': 'application/json' },
-        });
-      }
-    }
-    return fetch(input, init);
-  };
-}
+import { allEntries, likeGraphThreadsNet, linkDemoMastodon, linkDemoThreads, timelineHarness, type Harness } from './support';
 
 let sandbox: Sandbox;
 let h: Harness;

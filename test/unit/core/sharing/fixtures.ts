@@ -5,21 +5,12 @@
 import type { Post, TimelineEntry } from '@shared/timeline';
 import type { AccountRecord } from '../../../../electron/core/db/accounts-repo';
 import type { ThreadsServerRecord } from '../../../../electron/core/db/threads-servers-repo';
+import { presetServers } from '../../../../electron/core/networks/threads/presets';
 
 export const T0 = Date.parse('2026-11-02T10:00:00Z');
 
-export const THREADS_SERVER: ThreadsServerRecord = {
-  id: 'threads',
-  name: 'Threads',
-  apiBase: 'https://graph.threads.net',
-  authorizeUrl: 'https://threads.net/oauth/authorize',
-  appId: '',
-  redirectUri: null,
-  allowsLoopback: false,
-  usesPkce: false,
-  preset: 'threads',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+/** The app's own Threads preset (graph.threads.net / threads.net), as stored. */
+export const THREADS_SERVER: ThreadsServerRecord = presetServers('http://127.0.0.1:4100', '2026-01-01T00:00:00.000Z').threads;
 
 export const ME_THREADS: AccountRecord = {
   id: 'acc-threads',
