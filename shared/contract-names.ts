@@ -37,6 +37,18 @@ const methodNames = [
   'sharing.disable',
   'sharing.openSettings',
   'sharing.verify',
+  'interactions.open',
+  'interactions.refresh',
+  'interactions.close',
+  'interactions.act',
+  'drafts.list',
+  'drafts.save',
+  'drafts.delete',
+  'drafts.attach',
+  'drafts.setAlt',
+  'drafts.detach',
+  'compose.check',
+  'compose.send',
   'settings.get',
   'settings.set',
 ] as const satisfies readonly MethodName[];
@@ -48,6 +60,8 @@ const eventNames = [
   'timeline.updated',
   'sync.changed',
   'sharing.changed',
+  'interactions.updated',
+  'drafts.changed',
 ] as const satisfies readonly EventName[];
 
 export const METHOD_NAMES: Complete<MethodName, typeof methodNames> = methodNames;

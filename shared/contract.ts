@@ -30,6 +30,8 @@ import {
   SharingVerification,
   VerifySharingInput,
 } from './sharing';
+import { AttachInput, ComposeCheck, Draft, DraftMedia, DraftRef, MediaAltInput, MediaRef, SaveDraftInput, SendResult } from './compose';
+import { ActInput, ActResult, GroupRef, InteractionsView } from './interactions';
 import { AccountSync, EntriesInput, ReadingPosition, TimelineEntry, TimelinePage, TimelinePageInput, TimelineUpdate } from './timeline';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -75,6 +77,18 @@ export const methods = {
   'sharing.disable': method(DisableSharingInput, SharingState, 'Turn Fediverse sharing off, optionally asking other servers to remove shared posts'),
   'sharing.openSettings': method(SharingAccountRef, SharingSettingsPage, 'Guided mode: open Threads\' own Fediverse sharing settings in the system browser'),
   'sharing.verify': method(VerifySharingInput, SharingVerification, 'Guided mode: check by WebFinger whether the change made on Threads took effect'),
+  'interactions.open': method(GroupRef, InteractionsView, 'Everything that happened to a card\'s post on both networks; starts loading and keeps it live until closed'),
+  'interactions.refresh': method(GroupRef, InteractionsView, 'Load a card\'s interactions again from both networks'),
+  'interactions.close': method(GroupRef, z.null(), 'Stop keeping a card\'s interactions live'),
+  'interactions.act': method(ActInput, ActResult, 'Like, unlike, repost or unrepost a card\'s post from a chosen account'),
+  'drafts.list': method(NoInput, z.array(Draft), 'Unsent drafts, newest first'),
+  'drafts.save': method(SaveDraftInput, Draft, 'Create or update a draft as the user types'),
+  'drafts.delete': method(DraftRef, z.null(), 'Throw a draft away, with its attached images'),
+  'drafts.attach': method(AttachInput, DraftMedia, 'Attach an image to a draft'),
+  'drafts.setAlt': method(MediaAltInput, DraftMedia, 'Change an attached image\'s alt text'),
+  'drafts.detach': method(MediaRef, z.null(), 'Remove an image from a draft'),
+  'compose.check': method(DraftRef, ComposeCheck, 'A draft against each chosen network\'s limits and rules'),
+  'compose.send': method(DraftRef, SendResult, 'Post a draft to its chosen networks; a failure keeps the draft and says why'),
   'settings.get': method(NoInput, Settings, 'Current preferences'),
   'settings.set': method(SettingsPatch, Settings, 'Change some preferences; returns all of them'),
 } as const;
@@ -86,6 +100,8 @@ export const events = {
   'timeline.updated': TimelineUpdate,
   'sync.changed': z.array(AccountSync),
   'sharing.changed': z.array(SharingState),
+  'interactions.updated': InteractionsView,
+  'drafts.changed': z.array(Draft),
 } as const;
 
 export type Methods = typeof methods;

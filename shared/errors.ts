@@ -65,6 +65,14 @@ export const ERROR_CODES = [
   'sharing.guided-only',
   /** Turning sharing on needs the user to accept Threads' warnings first. */
   'sharing.needs-acknowledgement',
+  /** The card is no longer in the cache (deleted, or its account unlinked). */
+  'post.unknown',
+  /** The chosen account cannot do this to this post (e.g. a Threads account and a Mastodon-only post). */
+  'action.unavailable',
+  /** No draft has that id. */
+  'draft.unknown',
+  /** The draft breaks a network's rules (too long, empty, no account chosen). */
+  'draft.invalid',
   /** A Threads server configuration cannot be saved or used as given. */
   'servers.invalid',
   /** Anything unexpected; the details are in the log, never in the message. */
