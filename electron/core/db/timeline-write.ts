@@ -7,7 +7,7 @@
  * stored, including copies stored earlier in the same transaction.
  */
 import type { Network } from '@shared/model';
-import type { Post, PostAuthor } from '@shared/timeline';
+import type { CrossPostRule, Post, PostAuthor } from '@shared/timeline';
 import { findCrossPost } from '../timeline/link';
 import type { FeedItem, LinkCandidate, LinkFacts, LinkLookup, NormalizedPost } from '../timeline/types';
 import type { Db } from './open';
@@ -169,6 +169,13 @@ export function createTimelineWriter(db: Db, now: () => number) {
       `SELECT p.group_id, b.id AS boost_id FROM boosts b JOIN posts p ON p.id = b.post_id WHERE b.id = ?`,
     ),
     deleteBoost: db.prepare<[string]>('DELETE FROM boosts WHERE id = ?'),
+    moveCopy: db.prepare<{ id: string; groupId: number }>('UPDATE posts SET group_id = $groupId WHERE id = $id'),
+    // What the posts_left_group trigger does on a delete, for a copy that moved to another card.
+    refreshFlags: db.prepare<{ id: number }>(
+      `UPDATE post_groups SET has_threads = EXISTS (SELECT 1 FROM posts WHERE group_id = $id AND network = 'threads'),
+         has_mastodon = EXISTS (SELECT 1 FROM posts WHERE group_id = $id AND network = 'mastodon') WHERE id = $id`,
+    ),
+    deleteEmptyGroup: db.prepare<{ id: number }>('DELETE FROM post_groups WHERE id = $id AND NOT EXISTS (SELECT 1 FROM posts WHERE group_id = $id)'),
     groupExists: db.prepare<[number], { id: number }>('SELECT id FROM post_groups WHERE id = ?'),
     withoutProfile: db.prepare<[string, string, number], { handle: string }>(
       `SELECT handle FROM authors WHERE id >= ? || ':' AND id < ? || ';' AND display_name = handle AND avatar_url IS NULL LIMIT ?`,
@@ -225,12 +232,21 @@ export function createTimelineWriter(db: Db, now: () => number) {
     );
   }
 
-  /** Stores one copy (new or updated) and returns its card's id. */
-  function storePost(normalized: NormalizedPost, server: string, sortAt: number, result: WriteResult): number {
+  /**
+   * Stores one copy (new or updated) and returns its card's id. `into`: the card it belongs on
+   * whatever the linker would say (a cross-post Braid itself made); a copy stored elsewhere
+   * before (the Mastodon stream is quick) is moved there.
+   */
+  function storePost(normalized: NormalizedPost, server: string, sortAt: number, result: WriteResult, into?: { groupId: number; rule: CrossPostRule }): number {
     const { post, link } = normalized;
     upsertAuthor(post.author);
     const flags = { threads: post.network === 'threads' ? 1 : 0, mastodon: post.network === 'mastodon' ? 1 : 0 };
     const existing = statements.findPost.get(post.id);
+    if (existing && into && existing.group_id !== into.groupId) {
+      moveCopy(post.id, existing.group_id, into.groupId, result);
+      existing.group_id = into.groupId;
+      statements.joinGroup.run({ id: into.groupId, sortAt, ...flags, rule: into.rule });
+    }
     if (existing) {
       const body = bodyOf(post);
       if (body !== existing.body) {
@@ -243,7 +259,7 @@ export function createTimelineWriter(db: Db, now: () => number) {
       return existing.group_id;
     }
     const createdAtMs = Date.parse(post.createdAt);
-    const match = findCrossPost({ postId: post.id, network: post.network, server, link, createdAtMs }, lookup);
+    const match = into ? { groupId: String(into.groupId), rule: into.rule } : findCrossPost({ postId: post.id, network: post.network, server, link, createdAtMs }, lookup);
     let groupId: number;
     if (match) {
       groupId = Number(match.groupId);
@@ -274,6 +290,18 @@ export function createTimelineWriter(db: Db, now: () => number) {
     writeMedia(post, true);
     result.stored += 1;
     return groupId;
+  }
+
+  /** Moves a copy to another card; the card it leaves is dropped when nothing is left on it. */
+  function moveCopy(postId: string, from: number, to: number, result: WriteResult): void {
+    statements.moveCopy.run({ id: postId, groupId: to });
+    statements.refreshFlags.run({ id: from });
+    if (statements.deleteEmptyGroup.run({ id: from }).changes > 0) {
+      result.added = result.added.filter((added) => added.groupId !== from);
+      result.changed.delete(from);
+      result.removed.add(from);
+    } else markChanged(result, from);
+    markChanged(result, to);
   }
 
   function markChanged(result: WriteResult, groupId: number): void {
@@ -327,6 +355,19 @@ export function createTimelineWriter(db: Db, now: () => number) {
   return {
     storeItems,
     removeRemote,
+    /**
+     * Stores a copy the user just posted from Braid on the card of its other copy (`groupId`), so a
+     * post sent to both networks is one card at once; call inside `transaction`.
+     */
+    storeOwnCopy(normalized: NormalizedPost, server: string, groupId: number | null, rule: CrossPostRule, result: WriteResult): number {
+      const sortAt = Date.parse(normalized.post.createdAt);
+      const into = groupId !== null && statements.groupExists.get(groupId) ? { groupId, rule } : undefined;
+      return storePost(normalized, server, sortAt, result, into);
+    },
+    /** The card a stored copy is on (`<account id>:<remote id>`), or null. */
+    groupOf(postId: string): number | null {
+      return statements.groupOfRemote.get(postId)?.group_id ?? null;
+    },
     /**
      * Sets `sharedToFediverse` on a Threads account's own stored posts (by remote id) after sharing
      * was turned on or off, so cards need not wait for the next sync. Only rows whose stored flag
