@@ -16,6 +16,7 @@ import { createSettingsRepo } from './db/settings-repo';
 import { createSharingAccountsRepo } from './db/sharing-accounts-repo';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
+import { createInteractions } from './interactions/service';
 import { consoleSink, createLogger, type Logger } from './log';
 import { LOG_FILE, createFileSink, teeSink } from './log-file';
 import type { SecretStore } from './secrets/secret-store';
@@ -25,6 +26,7 @@ import { createTimelineWriter } from './db/timeline-write';
 import { SyncEngine, type SyncEngineOptions } from './sync/engine';
 import { createAccountSharing, type AccountSharing } from './sharing/account-sharing';
 import { createSharingBadges } from './sharing/sharing-badges';
+import { createComposeService } from './compose/service';
 
 export interface Clock {
   now(): number;
@@ -116,6 +118,7 @@ export function createCore(options: CoreOptions): Core {
   });
   const reader = createTimelineReader(db, { decorate: (entries) => badges.decorate(entries) });
   const syncRepo = createSyncRepo(db);
+  const compose = createComposeService({ db, accounts, threadsServers: threadsServersRepo, sharingAccounts, secrets, writer, reader, events, log, fetch: options.fetch, now });
   let sync: SyncEngine | null = null;
   const announceAccounts = () => {
     events.emit('accounts.changed', accounts.list().map(toAccount));
@@ -177,6 +180,9 @@ export function createCore(options: CoreOptions): Core {
     }
   });
 
+  // Interactions read the card from the cache and both sides from the servers, live while open.
+  const interactions = createInteractions({ reader, accounts, threadsServers: threadsServersRepo, secrets, events, fetch: options.fetch, now, log });
+
   const handlers: CoreHandlers = {
     'app.info': () => ({
       name: 'Braid',
@@ -217,12 +223,27 @@ export function createCore(options: CoreOptions): Core {
     },
     'sync.status': () => engine.status(),
     'sync.refresh': () => engine.refresh(),
+    'interactions.open': ({ groupId }) => interactions.open(groupId),
+    'interactions.refresh': ({ groupId }) => interactions.refresh(groupId),
+    'interactions.close': ({ groupId }) => {
+      interactions.close(groupId);
+      return null;
+    },
+    'interactions.act': (input) => interactions.act(input),
     'sharing.list': () => sharing.list(),
     'sharing.check': ({ accountId }) => sharing.check(accountId),
     'sharing.enable': (input) => sharing.enable(input),
     'sharing.disable': (input) => sharing.disable(input),
     'sharing.openSettings': ({ accountId }) => sharing.openSettings(accountId),
     'sharing.verify': (input) => sharing.verify(input),
+    'drafts.list': () => compose.list(),
+    'drafts.save': (input) => compose.save(input),
+    'drafts.delete': ({ draftId }) => compose.delete(draftId),
+    'drafts.attach': (input) => compose.attach(input),
+    'drafts.setAlt': (input) => compose.setAlt(input),
+    'drafts.detach': (input) => compose.detach(input),
+    'compose.check': ({ draftId }) => compose.check(draftId),
+    'compose.send': ({ draftId }) => compose.send(draftId),
     'settings.get': () => settings.get(),
     'settings.set': (patch) => {
       const next = settings.set(patch);
@@ -246,10 +267,12 @@ export function createCore(options: CoreOptions): Core {
     sharing,
     close: () => {
       sharing.stop();
+      compose.stop();
       stopWatchingSharing();
       badges.stop();
       engine.stop();
       health.stop();
+      interactions.stop();
       linking.flows.closeAll();
       closeDatabase(db);
     },

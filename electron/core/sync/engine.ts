@@ -12,8 +12,7 @@ import type { CoreEvents } from '../events';
 import type { Logger } from '../log';
 import type { Fetch } from '../net/http';
 import type { SecretStore } from '../secrets/secret-store';
-import { selfKeyOf } from '../timeline/people';
-import type { NormalizeContext } from '../timeline/types';
+import { normalizeContexts } from '../timeline/context';
 import { AccountRunner, type RunnerTimings } from './account-runner';
 import type { MastodonSyncOptions } from './mastodon-sync';
 
@@ -76,7 +75,7 @@ export class SyncEngine {
   reconcile(): void {
     if (this.#stopped) return;
     const accounts = this.#options.accounts.list();
-    const context = this.#normalizeContextFor(accounts);
+    const context = normalizeContexts(accounts, this.#options.threadsServers.list());
     const ids = new Set(accounts.map((account) => account.id));
     for (const [id, runner] of this.#runners) {
       if (!ids.has(id)) {
@@ -155,24 +154,6 @@ export class SyncEngine {
   }
 
   /** Which hosts are Threads servers, and which person keys are the user's own. */
-  #normalizeContextFor(accounts: readonly AccountRecord[]): (account: AccountRecord) => NormalizeContext {
-    const hosts = new Set<string>();
-    for (const server of this.#options.threadsServers.list()) {
-      for (const url of [server.authorizeUrl, server.apiBase]) {
-        const host = hostKey(url);
-        if (host) hosts.add(host);
-      }
-      // Meta's API lives on graph.threads.net; posts and profiles on threads.net and threads.com.
-      if (server.preset === 'threads') ['threads.net', 'threads.com'].forEach((host) => hosts.add(host));
-    }
-    const threadsHosts = [...hosts];
-    const selfKeys = new Set<string>();
-    for (const account of accounts) {
-      if (account.network === 'mastodon') selfKeys.add(selfKeyOf({ network: 'mastodon', handle: account.handle, server: account.server }, ''));
-      else for (const host of threadsHosts) selfKeys.add(selfKeyOf({ network: 'threads', handle: account.handle, server: account.server }, host));
-    }
-    return (account) => ({ accountId: account.id, server: account.server, threadsHosts, selfKeys });
-  }
 
   #collect(result: WriteResult): void {
     const pending = this.#pending;
@@ -222,13 +203,6 @@ function emptyUpdate(): TimelineUpdate {
   return { newer: 0, older: 0, olderGroupIds: [], changedGroupIds: [], removedGroupIds: [] };
 }
 
-function hostKey(url: string): string | null {
-  try {
-    return new URL(url).host.toLowerCase().replace(/^www\./, '');
-  } catch {
-    return null;
-  }
-}
 
 function idleStatus(account: AccountRecord): AccountSync {
   return {
