@@ -2,6 +2,8 @@ import type { BraidApi } from '@shared/api';
 import type { Account, AppInfo, Settings, SettingsPatch } from '@shared/model';
 import { errorMessage } from '../lib/braid';
 import { FIRST_FILTER, type FirstReads } from '../lib/first-reads';
+import { Compose } from './compose.svelte';
+import { Interactions } from './interactions.svelte';
 import { Linking } from './linking.svelte';
 import { Notices } from './notices.svelte';
 import { Sharing } from './sharing.svelte';
@@ -31,6 +33,8 @@ export class AppState {
   readonly timeline: Timeline;
   readonly sync: SyncStatus;
   readonly sharing: Sharing;
+  readonly compose: Compose;
+  readonly interactions: Interactions;
 
   constructor(api: BraidApi) {
     this.#api = api;
@@ -39,6 +43,8 @@ export class AppState {
     this.timeline = new Timeline(api);
     this.sync = new SyncStatus(api);
     this.sharing = new Sharing(api);
+    this.compose = new Compose(api, () => this.#accounts, this.notices);
+    this.interactions = new Interactions(api, () => this.#accounts);
   }
 
   get info() {
@@ -97,6 +103,13 @@ export class AppState {
       this.timeline.listen(),
       this.sync.start(),
       this.sharing.listen(),
+      this.compose.listen(),
+      this.interactions.listen(),
+      // A reply or quote sent from the open interactions view shows up there at once.
+      this.compose.onSent((sent) => {
+        const open = this.interactions.groupId;
+        if (open !== null && (sent.replyToGroupId === open || sent.quoteGroupId === open)) void this.interactions.refresh();
+      }),
     ];
   }
 
