@@ -21,6 +21,8 @@ export interface BraidApp {
   dataDir: string;
   /** Stops the backend and starts it again on the same data folder, leaving `page` on the app. */
   restart(): Promise<void>;
+  /** Kills the backend outright (SIGKILL: no shutdown, as in a crash), then starts it again on the same data. */
+  crashAndRestart(): Promise<void>;
   /** Only for the browser host: the address without the token. */
   origin: string | null;
   /** The keychain service this app's secrets are filed under. */
@@ -31,6 +33,8 @@ interface Backend {
   page: Page;
   origin: string | null;
   stop(): Promise<void>;
+  /** SIGKILL, as when the app dies. */
+  kill(): Promise<void>;
 }
 
 /** What every launch of one app shares: its data folder, its keychain service, the sandbox it points at. */
@@ -61,6 +65,10 @@ async function startHost(browser: Browser, profile: Profile): Promise<Backend> {
       await context.close();
       await stopProcess(child);
     },
+    async kill() {
+      await stopProcess(child, 'SIGKILL');
+      await context.close();
+    },
   };
 }
 
@@ -80,7 +88,21 @@ async function startElectron(executablePath: string, profile: Profile): Promise<
     },
   });
   const page = await app.firstWindow();
-  return { page, origin: null, stop: () => app.close() };
+  return {
+    page,
+    origin: null,
+    stop: () => app.close(),
+    async kill() {
+      const main = app.process();
+      await new Promise<void>((resolvePromise) => {
+        if (main.exitCode !== null || main.signalCode !== null) resolvePromise();
+        else {
+          main.once('exit', () => resolvePromise());
+          main.kill('SIGKILL');
+        }
+      });
+    },
+  };
 }
 
 function waitForUrl(child: ChildProcess): Promise<string> {
@@ -100,11 +122,11 @@ function waitForUrl(child: ChildProcess): Promise<string> {
   });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolvePromise) => {
     child.once('exit', () => resolvePromise());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 
@@ -181,6 +203,10 @@ export const test = base.extend<{ app: BraidApp; sandbox: Sandbox; sandboxPosts:
         return backend.origin;
       },
       keychainService: profile.keychainService,
+      async crashAndRestart() {
+        await backend.kill();
+        backend = await launch(profile);
+      },
       async restart() {
         await backend.stop();
         backend = await launch(profile);

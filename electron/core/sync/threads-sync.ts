@@ -26,7 +26,7 @@ const BASE_FIELDS = [
   'alt_text', 'link_attachment_url', 'topic_tag', 'poll_attachment', 'is_reply', 'replied_to', 'root_post',
 ].join(',');
 /** Braid's extension fields: asked for only where the server offers the extensions. */
-const EXTENSION_FIELDS = 'is_shared_to_fediverse,activitypub_id';
+const EXTENSION_FIELDS = 'is_shared_to_fediverse,activitypub_id,is_from_fediverse,fediverse_author';
 
 export const THREADS_PAGE = 50;
 /** Own posts, replies and mentions: enough history to be useful, not the whole archive. */
