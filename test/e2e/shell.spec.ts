@@ -52,7 +52,9 @@ test.describe('the app shell', () => {
     await page.keyboard.press('Escape');
     await expect(page.getByRole('heading', { name: 'Timeline', level: 1 })).toBeVisible();
 
-    // Tab reaches the navigation and Enter activates it.
+    // Tab reaches "New post" first, then the navigation, and Enter activates it.
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId('compose-open')).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(page.getByRole('button', { name: 'Timeline' })).toBeFocused();
     await page.keyboard.press('Tab');
