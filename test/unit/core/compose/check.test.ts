@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ComposeWarning, DraftMedia } from '@shared/compose';
 import type { Post, TimelineEntry } from '@shared/timeline';
 import { blockingMessage, checkCompose, planCompose, targetOf, type ComposeFacts, type ComposeTarget } from '../../../../electron/core/compose/check';
+import { makeAuthor, makePost } from '../fixtures/post';
 
 const THREADS = { id: 'acc-threads', server: 'https://graph.threads.net', handle: 'me' };
 const MASTODON = { id: 'acc-masto', server: 'https://mastodon.social', handle: 'me@mastodon.social' };
@@ -154,44 +155,19 @@ describe('plan', () => {
 });
 
 describe('targetOf', () => {
-  const base: Omit<Post, 'id' | 'accountId' | 'network' | 'remoteId' | 'uri' | 'url'> = {
-    author: { id: 'a', network: 'threads', handle: 'alice', displayName: 'Alice', avatarUrl: null, url: null, emojis: [], bot: false },
-    createdAt: '2026-11-02T10:00:00.000Z',
-    editedAt: null,
-    contentHtml: '<p>hi</p>',
-    spoilerText: '',
-    sensitive: false,
-    media: [],
-    poll: null,
-    card: null,
-    quote: null,
-    counts: { replies: null, reposts: null, likes: null },
-    inReplyTo: null,
-    emojis: [],
-    topicTag: null,
-    sharedToFediverse: null,
-    fromFediverse: false,
-  };
-  const threadsCopy = (overrides: Partial<Post> = {}): Post => ({
-    ...base,
-    id: 'acc-threads:1789',
-    accountId: 'acc-threads',
-    network: 'threads',
-    remoteId: '1789',
-    uri: null,
-    url: 'https://www.threads.net/@alice/post/A1',
-    ...overrides,
-  });
-  const mastodonCopy = (overrides: Partial<Post> = {}): Post => ({
-    ...base,
-    id: 'acc-masto:555',
-    accountId: 'acc-masto',
-    network: 'mastodon',
-    remoteId: '555',
-    uri: 'https://threads.net/ap/users/1/post/1789/',
-    url: 'https://www.threads.net/@alice/post/A1',
-    ...overrides,
-  });
+  const base = { author: makeAuthor({ id: 'a', displayName: 'Alice' }), contentHtml: '<p>hi</p>' };
+  const threadsCopy = (overrides: Partial<Post> = {}): Post =>
+    makePost({ ...base, accountId: 'acc-threads', network: 'threads', remoteId: '1789', url: 'https://www.threads.net/@alice/post/A1', ...overrides });
+  const mastodonCopy = (overrides: Partial<Post> = {}): Post =>
+    makePost({
+      ...base,
+      accountId: 'acc-masto',
+      network: 'mastodon',
+      remoteId: '555',
+      uri: 'https://threads.net/ap/users/1/post/1789/',
+      url: 'https://www.threads.net/@alice/post/A1',
+      ...overrides,
+    });
   const entry = (posts: Post[], sharing: TimelineEntry['sharing'] = {}): TimelineEntry => ({
     groupId: '7',
     cursor: '1.7',

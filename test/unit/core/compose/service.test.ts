@@ -3,7 +3,7 @@
  * themselves are written at once), and what it refuses before anything goes out.
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import type { Draft, DraftFields } from '@shared/compose';
+import type { Draft } from '@shared/compose';
 import { createComposeService, type ComposeService } from '../../../../electron/core/compose/service';
 import { createAccountsRepo } from '../../../../electron/core/db/accounts-repo';
 import { openDatabase, type Db } from '../../../../electron/core/db/open';
@@ -14,17 +14,7 @@ import { createTimelineWriter } from '../../../../electron/core/db/timeline-writ
 import { CoreEvents } from '../../../../electron/core/events';
 import { MemorySecretStore } from '../../../../electron/core/secrets/memory-store';
 import { captureLogger } from '../helpers';
-
-const fields = (overrides: Partial<DraftFields> = {}): DraftFields => ({
-  text: 'Hello',
-  spoilerText: '',
-  threadsAccountId: null,
-  mastodonAccountId: null,
-  visibility: 'public',
-  replyToGroupId: null,
-  quoteGroupId: null,
-  ...overrides,
-});
+import { draftFields } from './fixtures';
 
 let db: Db;
 let service: ComposeService;
@@ -59,10 +49,10 @@ afterEach(() => {
 });
 
 it('writes every save at once but announces a burst of them once', () => {
-  const draft = service.save(fields({ text: 'H' }));
-  service.save({ ...fields({ text: 'He' }), id: draft.id });
+  const draft = service.save(draftFields({ text: 'H' }));
+  service.save({ ...draftFields({ text: 'He' }), id: draft.id });
   vi.advanceTimersByTime(100);
-  service.save({ ...fields({ text: 'Hel' }), id: draft.id });
+  service.save({ ...draftFields({ text: 'Hel' }), id: draft.id });
   // On disk already, before any event: a crash now loses nothing.
   expect((db.prepare('SELECT fields FROM drafts').get() as { fields: string }).fields).toContain('"Hel"');
   expect(changed).toEqual([]);
@@ -77,7 +67,7 @@ it('writes every save at once but announces a burst of them once', () => {
 });
 
 it('refuses to send a draft that breaks the rules, saying why, without touching the network', async () => {
-  const draft = service.save(fields({ text: '' }));
+  const draft = service.save(draftFields({ text: '' }));
   await expect(service.send(draft.id)).rejects.toMatchObject({
     code: 'draft.invalid',
     message: 'Choose an account to post from: Threads, Mastodon or both. Write something or attach an image first.',
@@ -89,7 +79,7 @@ it('refuses to send a draft that breaks the rules, saying why, without touching 
 });
 
 it('refuses an image that is not what it says, keeping the draft as it was', () => {
-  const draft = service.save(fields());
+  const draft = service.save(draftFields());
   expect(() => service.attach({ draftId: draft.id, name: 'x.png', mime: 'image/png', base64: Buffer.from('GIF89a....').toString('base64'), alt: '' })).toThrow(
     expect.objectContaining({ code: 'input.invalid' }),
   );

@@ -1,5 +1,6 @@
 /** Replies as the normalizers make them, with only what a test cares about set. */
 import type { Post } from '@shared/timeline';
+import { makeAuthor, makePost } from '../fixtures/post';
 
 export interface ReplySpec {
   network: Post['network'];
@@ -17,28 +18,16 @@ export interface ReplySpec {
 export function reply(spec: ReplySpec): Post {
   const accountId = spec.network === 'threads' ? 'acct-threads' : 'acct-mastodon';
   const handle = spec.handle ?? (spec.network === 'threads' ? 'alice' : 'mona@mastodon.example');
-  return {
-    id: `${accountId}:${spec.remoteId}`,
+  return makePost({
     accountId,
     network: spec.network,
     remoteId: spec.remoteId,
     uri: spec.uri ?? null,
     url: spec.url ?? null,
-    author: { id: `${spec.network}:host:${handle}`, network: spec.network, handle, displayName: handle, avatarUrl: null, url: null, emojis: [], bot: false },
+    author: makeAuthor({ network: spec.network, handle }),
     createdAt: new Date(Date.UTC(2026, 10, 2, 10, spec.at ?? 0)).toISOString(),
-    editedAt: null,
     contentHtml: `<p>${spec.remoteId}</p>`,
-    spoilerText: '',
-    sensitive: false,
-    media: [],
-    poll: null,
-    card: null,
-    quote: null,
-    counts: { replies: null, reposts: null, likes: null },
     inReplyTo: spec.parent === undefined || spec.parent === null ? null : { remoteId: spec.parent, authorHandle: null },
-    emojis: [],
-    topicTag: null,
-    sharedToFediverse: null,
     fromFediverse: spec.fromFediverse ?? false,
-  };
+  });
 }

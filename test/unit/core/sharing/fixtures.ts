@@ -6,6 +6,7 @@ import type { Post, TimelineEntry } from '@shared/timeline';
 import type { AccountRecord } from '../../../../electron/core/db/accounts-repo';
 import type { ThreadsServerRecord } from '../../../../electron/core/db/threads-servers-repo';
 import { presetServers } from '../../../../electron/core/networks/threads/presets';
+import { makeAuthor, makePost } from '../fixtures/post';
 
 export const T0 = Date.parse('2026-11-02T10:00:00Z');
 
@@ -41,32 +42,7 @@ export const ME_MASTODON: AccountRecord = {
 let next = 1;
 
 function basePost(overrides: Partial<Post>): Post {
-  const remoteId = String(next++);
-  return {
-    id: `${overrides.accountId ?? 'acc'}:${remoteId}`,
-    accountId: 'acc',
-    network: 'threads',
-    remoteId,
-    uri: null,
-    url: null,
-    author: { id: 'x', network: 'threads', handle: 'x', displayName: 'x', avatarUrl: null, url: null, emojis: [], bot: false },
-    createdAt: new Date(T0).toISOString(),
-    editedAt: null,
-    contentHtml: '<p>Hello</p>',
-    spoilerText: '',
-    sensitive: false,
-    media: [],
-    poll: null,
-    card: null,
-    quote: null,
-    counts: { replies: null, reposts: null, likes: null },
-    inReplyTo: null,
-    emojis: [],
-    topicTag: null,
-    sharedToFediverse: null,
-    fromFediverse: false,
-    ...overrides,
-  };
+  return makePost({ remoteId: String(next++), createdAt: new Date(T0).toISOString(), ...overrides });
 }
 
 /** A Threads copy by `username` as graph.threads.net gives it (no extension fields: sharedToFediverse null). */
@@ -77,7 +53,7 @@ export function threadsCopy(username = 'alice', overrides: Partial<Post> & { own
     accountId: ME_THREADS.id,
     network: 'threads',
     url: `https://www.threads.net/@${username}/post/${shortcode}`,
-    author: { id: `threads:graph.threads.net:${ownerId}`, network: 'threads', handle: username, displayName: username, avatarUrl: null, url: profileUrl, emojis: [], bot: false },
+    author: makeAuthor({ id: `threads:graph.threads.net:${ownerId}`, network: 'threads', handle: username, url: profileUrl }),
     ...rest,
   });
 }
@@ -89,7 +65,7 @@ export function federatedCopy(of: Post, host = 'threads.net'): Post {
     network: 'mastodon',
     url: of.url,
     uri: `https://threads.net/ap/users/1/post/${of.remoteId}/`,
-    author: { id: `mastodon:mastodon.social:${of.author.handle}`, network: 'mastodon', handle: `${of.author.handle}@${host}`, displayName: of.author.handle, avatarUrl: null, url: null, emojis: [], bot: false },
+    author: makeAuthor({ id: `mastodon:mastodon.social:${of.author.handle}`, network: 'mastodon', handle: `${of.author.handle}@${host}`, displayName: of.author.handle }),
   });
 }
 
@@ -99,7 +75,7 @@ export function mastodonPost(handle = 'mona@mastodon.social'): Post {
     accountId: ME_MASTODON.id,
     network: 'mastodon',
     url: `https://mastodon.social/@mona/${next}`,
-    author: { id: `mastodon:mastodon.social:${handle}`, network: 'mastodon', handle, displayName: 'Mona', avatarUrl: null, url: null, emojis: [], bot: false },
+    author: makeAuthor({ id: `mastodon:mastodon.social:${handle}`, network: 'mastodon', handle, displayName: 'Mona' }),
   });
 }
 
