@@ -117,10 +117,19 @@ test.describe('interactions and composing', () => {
     await expect(view.getByTestId('reply-node').filter({ hasText: 'Answer from my Threads account' })).toHaveCount(1, { timeout: 15_000 });
     await shot(page, '21-interactions-with-replies');
 
-    // Like from the Mastodon account: the button turns on, and the server has it.
+    // Like from the Mastodon account. The server refuses the first time: the button, which
+    // turned on at once, goes back, and the reason shows. The second time it stays on.
     await switcher.getByRole('radio', { name: /Mastodon/ }).check();
+    const likes = await view.getByTestId('count-likes').innerText();
+    sandbox.faults.add({ server: 'mastodon', method: 'POST', path: '/api/v1/statuses/*/favourite', times: 1, fault: { kind: 'status', status: 503 } });
+    await view.getByTestId('act-like').click();
+    await expect(view.getByTestId('act-error')).toBeVisible({ timeout: 10_000 });
+    await expect(view.getByTestId('act-like')).toHaveAttribute('aria-pressed', 'false');
+    await expect(view.getByTestId('count-likes')).toHaveText(likes);
+    await shot(page, '21-act-refused-rolled-back');
     await view.getByTestId('act-like').click();
     await expect(view.getByTestId('act-like')).toHaveAttribute('aria-pressed', 'true');
+    await expect(view.getByTestId('count-likes')).toContainText('2 Fediverse', { timeout: 10_000 });
     await page.keyboard.press('Escape');
     await expect(view).toBeHidden();
 
