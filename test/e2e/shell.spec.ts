@@ -47,6 +47,8 @@ test.describe('the app shell', () => {
 
   test('is usable from the keyboard', async ({ app }) => {
     const { page } = app;
+    // Shortcuts work once the window shows the app (its key handler mounts with it).
+    await expect(page.getByRole('heading', { name: 'Timeline', level: 1 })).toBeVisible();
     await page.locator('body').press('Control+Comma');
     await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
     await page.keyboard.press('Escape');
