@@ -16,7 +16,7 @@ import { createSettingsRepo } from './db/settings-repo';
 import { createSharingAccountsRepo } from './db/sharing-accounts-repo';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
-import { createInteractions } from './interactions/service';
+import { createInteractions, type Interactions } from './interactions/service';
 import { consoleSink, createLogger, type Logger } from './log';
 import { LOG_FILE, createFileSink, teeSink } from './log-file';
 import type { SecretStore } from './secrets/secret-store';
@@ -124,8 +124,11 @@ export function createCore(options: CoreOptions): Core {
     events.emit('accounts.changed', accounts.list().map(toAccount));
     sync?.reconcile();
   };
+  // Built below; streamed Mastodon replies reach open interactions views through it.
+  let interactionsRef: Interactions | null = null;
   sync = new SyncEngine({
     ...(options.sync || {}),
+    onStreamEvent: (accountId, event) => interactionsRef?.streamed(accountId, event),
     accounts,
     threadsServers: threadsServersRepo,
     secrets,
@@ -182,6 +185,7 @@ export function createCore(options: CoreOptions): Core {
 
   // Interactions read the card from the cache and both sides from the servers, live while open.
   const interactions = createInteractions({ reader, accounts, threadsServers: threadsServersRepo, secrets, events, fetch: options.fetch, now, log });
+  interactionsRef = interactions;
 
   const handlers: CoreHandlers = {
     'app.info': () => ({

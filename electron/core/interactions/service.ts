@@ -2,7 +2,8 @@
  * The interactions of a card (shared/interactions.ts, docs/interactions.md): `open` answers at
  * once from the cache and loads both sides in the background, announcing the whole merged view
  * with `interactions.updated` every time a side (or a page of one) lands; an open view reloads
- * every 30 s and when `timeline.updated` names its card, until `close`. `act` likes or reposts
+ * when Mastodon's stream brings a reply to (or an edit or delete in) it, when `timeline.updated`
+ * names its card, and every 30 s for what no stream reports (Threads), until `close`. `act` likes or reposts
  * from a chosen account and answers with the account's new state and the counts re-read.
  */
 import { BraidError } from '@shared/errors';
@@ -47,6 +48,8 @@ export interface Interactions {
   refresh(groupId: string): Promise<InteractionsView>;
   close(groupId: string): void;
   act(input: { groupId: string; accountId: string; action: PostAction }): Promise<ActResult>;
+  /** A Mastodon streaming event of `accountId`: a reply to (or an edit or delete in) an open view reloads it. */
+  streamed(accountId: string, event: { event: string; payload: string }): void;
   stop(): void;
 }
 
@@ -231,6 +234,25 @@ export function createInteractions(options: InteractionsOptions): Interactions {
     state.abort?.abort();
   }
 
+  /** The Mastodon status ids a view shows (its post and the replies read from that server). */
+  function mastodonIdsOf(state: ViewState, accountId: string): Set<string> {
+    const data = state.mastodon.data;
+    if (!data || state.mastodon.accountId !== accountId) return new Set();
+    return new Set([data.statusId, ...data.replies.map((reply) => reply.remoteId)]);
+  }
+
+  /** Which statuses a streaming event is about: a status and what it answers, or a deleted id. */
+  function streamedIds(event: { event: string; payload: string }): string[] {
+    if (event.event === 'delete') return [event.payload.trim()];
+    if (event.event !== 'update' && event.event !== 'status.update') return [];
+    try {
+      const status = JSON.parse(event.payload) as { id?: unknown; in_reply_to_id?: unknown };
+      return [status.id, status.in_reply_to_id].filter((id): id is string => typeof id === 'string');
+    } catch {
+      return [];
+    }
+  }
+
   const stopWatching = events.on('timeline.updated', (update) => {
     for (const groupId of update.removedGroupIds) close(groupId);
     for (const groupId of update.changedGroupIds) {
@@ -316,6 +338,16 @@ export function createInteractions(options: InteractionsOptions): Interactions {
       state.acted = { generation: state.generation, counts, viewer };
       emit(state);
       return { viewer, counts };
+    },
+
+    streamed(accountId, event) {
+      if (views.size === 0) return;
+      const ids = streamedIds(event);
+      if (ids.length === 0) return;
+      for (const state of views.values()) {
+        const shown = mastodonIdsOf(state, accountId);
+        if (ids.some((id) => shown.has(id))) reloadSoon(state);
+      }
     },
 
     stop() {

@@ -17,7 +17,7 @@ import type { NormalizeContext } from '../timeline/types';
 import { backoffDelay } from './backoff';
 import type { AccountSyncContext } from './context';
 import { HOME_FEED, MastodonSync, type MastodonSyncOptions } from './mastodon-sync';
-import { MastodonStream } from './mastodon-stream';
+import { MastodonStream, type StreamEvent } from './mastodon-stream';
 import { RateBudget } from './rate-budget';
 import { ThreadsSync } from './threads-sync';
 
@@ -63,6 +63,8 @@ export interface RunnerOptions {
   backfillTarget: number;
   report: (result: WriteResult) => void;
   onStatus: () => void;
+  /** Every Mastodon streaming event, after it was stored (the interactions view follows replies). */
+  onStreamEvent?: (accountId: string, event: StreamEvent) => void;
   announceAccounts: () => void;
   timings: Partial<RunnerTimings>;
   mastodon?: MastodonSyncOptions;
@@ -249,6 +251,7 @@ export class AccountRunner {
         } catch (error) {
           this.#options.log.warn('sync', `could not store a streamed ${event.event} for ${this.#account.handle}`, error);
         }
+        this.#options.onStreamEvent?.(this.#account.id, event);
       },
       onLiveChange: () => {
         this.#options.onStatus();

@@ -14,6 +14,7 @@ import type { Fetch } from '../net/http';
 import type { SecretStore } from '../secrets/secret-store';
 import { normalizeContexts } from '../timeline/context';
 import { AccountRunner, type RunnerTimings } from './account-runner';
+import type { StreamEvent } from './mastodon-stream';
 import type { MastodonSyncOptions } from './mastodon-sync';
 
 export interface SyncEngineOptions extends Partial<RunnerTimings> {
@@ -30,6 +31,8 @@ export interface SyncEngineOptions extends Partial<RunnerTimings> {
   backfillTarget?: number;
   /** Re-announce accounts after sync changed one's status. */
   announceAccounts: () => void;
+  /** Every Mastodon streaming event, after it was stored. */
+  onStreamEvent?: (accountId: string, event: StreamEvent) => void;
   /** Delay before a burst of writes becomes one `timeline.updated` (default 60 ms). */
   coalesceMs?: number;
   /** Mastodon markers are written at most this often per account (default 30 s). */
@@ -111,6 +114,7 @@ export class SyncEngine {
         backfillTarget: this.#options.backfillTarget ?? DEFAULT_BACKFILL,
         report: (result) => this.#collect(result),
         onStatus: () => this.#statusChanged(),
+        ...(this.#options.onStreamEvent ? { onStreamEvent: this.#options.onStreamEvent } : {}),
         announceAccounts: this.#options.announceAccounts,
         timings: this.#options,
         ...(this.#options.mastodon ? { mastodon: this.#options.mastodon } : {}),

@@ -27,7 +27,7 @@ export interface World {
 }
 
 /** `fetch`: what the core calls the servers with (e.g. the sandbox looking like graph.threads.net). */
-export async function startWorld(options: { fetch?: (sandbox: Sandbox) => typeof fetch } = {}): Promise<World> {
+export async function startWorld(options: { fetch?: (sandbox: Sandbox) => typeof fetch; streaming?: boolean } = {}): Promise<World> {
   const sandbox = await startSandbox({ seed: false });
   const threadsDemo = sandbox.threads.admin.createUser({ username: DEMO_USERNAME, password: DEMO_PASSWORD, sharing: true, age: 30 });
   const mastodonDemo = sandbox.mastodon.admin.createAccount({ username: DEMO_USERNAME, password: DEMO_PASSWORD, displayName: 'Braid Demo' });
@@ -35,7 +35,7 @@ export async function startWorld(options: { fetch?: (sandbox: Sandbox) => typeof
   await sandbox.mastodon.admin.followRemote(mona.id, `${DEMO_USERNAME}@${sandbox.threads.host}`);
   await sandbox.mastodon.admin.followRemote(mastodonDemo.id, `${DEMO_USERNAME}@${sandbox.threads.host}`);
   await sandbox.federation.idle();
-  const h = timelineHarness(sandbox, { sync: { streaming: false }, ...(options.fetch ? { fetch: options.fetch(sandbox) } : {}) });
+  const h = timelineHarness(sandbox, { sync: { streaming: options.streaming ?? false }, ...(options.fetch ? { fetch: options.fetch(sandbox) } : {}) });
   const updates: InteractionsView[] = [];
   h.core.events.on('interactions.updated', (view) => updates.push(view));
   const threadsAccount = await linkDemoThreads(h);
