@@ -177,8 +177,9 @@ export function createTimelineWriter(db: Db, now: () => number) {
     ),
     deleteEmptyGroup: db.prepare<{ id: number }>('DELETE FROM post_groups WHERE id = $id AND NOT EXISTS (SELECT 1 FROM posts WHERE group_id = $id)'),
     groupExists: db.prepare<[number], { id: number }>('SELECT id FROM post_groups WHERE id = ?'),
-    withoutProfile: db.prepare<[string, string, number], { handle: string }>(
-      `SELECT handle FROM authors WHERE id >= ? || ':' AND id < ? || ';' AND display_name = handle AND avatar_url IS NULL LIMIT ?`,
+    withoutProfile: db.prepare<[string, string, string, number], { handle: string }>(
+      `SELECT handle FROM authors WHERE id >= ? || ':' AND id < ? || ';' AND display_name = handle AND avatar_url IS NULL
+         AND handle NOT IN (SELECT value FROM json_each(?)) LIMIT ?`,
     ),
     rememberProfile: db.prepare<{ prefix: string; handle: string; displayName: string | null; avatarUrl: string | null; updatedAt: number }>(
       `UPDATE authors SET display_name = COALESCE($displayName, display_name), avatar_url = COALESCE($avatarUrl, avatar_url), updated_at = $updatedAt
@@ -389,9 +390,12 @@ export function createTimelineWriter(db: Db, now: () => number) {
       })();
       return changed;
     },
-    /** Handles of authors under `prefix` (`threads:<host>`) known only by their username. */
-    authorsWithoutProfile(prefix: string, limit: number): string[] {
-      return statements.withoutProfile.all(prefix, prefix, limit).map((row) => row.handle);
+    /**
+     * Handles of authors under `prefix` (`threads:<host>`) known only by their username; `skip`
+     * (already asked, with no profile to show) are left out.
+     */
+    authorsWithoutProfile(prefix: string, limit: number, skip: Iterable<string> = []): string[] {
+      return statements.withoutProfile.all(prefix, prefix, JSON.stringify([...skip]), limit).map((row) => row.handle);
     },
     /** Fills in a looked-up name and picture; returns the cards that show this author. */
     rememberProfile(prefix: string, handle: string, profile: { displayName: string | null; avatarUrl: string | null }): WriteResult {

@@ -143,13 +143,14 @@ export class AccountRunner {
     const main = this.#account.network === 'mastodon' ? HOME_FEED : this.#threads?.coverage === 'following-feed' ? 'following' : 'threads';
     const cursor = this.#options.repo.cursor(this.#account.id, main);
     const target = this.#options.backfillTarget;
+    // Older caches may have reached the target before backfillDone meant that too.
     const done = cursor?.backfillDone === true || (cursor?.backfilled ?? 0) >= target;
     return {
       accountId: this.#account.id,
       state: this.#state,
       live: this.#stream?.live ?? false,
       lastSyncedAt: cursor?.lastSyncedAt ? new Date(cursor.lastSyncedAt).toISOString() : null,
-      backfilled: done ? Math.max(cursor?.backfilled ?? 0, 0) : (cursor?.backfilled ?? 0),
+      backfilled: cursor?.backfilled ?? 0,
       backfillTarget: done ? (cursor?.backfilled ?? 0) : target,
       coverage: this.#threads?.coverage ?? null,
       message: this.#message,

@@ -137,7 +137,8 @@ export class MastodonSync {
       cursor.newestId = page.ids[0] ?? start.newestId;
       cursor.oldestId = page.ids.at(-1) ?? start.oldestId;
       cursor.backfilled = page.items.length;
-      cursor.backfillDone = page.ids.length === 0;
+      // Done when the server has nothing older, or Braid has as much as it keeps.
+      cursor.backfillDone = page.ids.length === 0 || cursor.backfilled >= this.#context.backfillTarget;
     });
   }
 
@@ -186,7 +187,7 @@ export class MastodonSync {
       this.#write(page, (cursor) => {
         cursor.oldestId = page.ids.at(-1) ?? cursor.oldestId;
         cursor.backfilled += page.items.length;
-        cursor.backfillDone = page.ids.length === 0;
+        cursor.backfillDone = page.ids.length === 0 || cursor.backfilled >= this.#context.backfillTarget;
       });
     }
   }

@@ -117,7 +117,8 @@ export class ThreadsSync {
         cursor.newestAt = page.newestAt;
         cursor.oldestId = page.after;
         cursor.backfilled = page.items.length;
-        cursor.backfillDone = !page.hasOlder;
+        // Done when the server has nothing older, or Braid has as much as it keeps of this feed.
+        cursor.backfillDone = !page.hasOlder || cursor.backfilled >= target;
       });
     } else {
       await this.#refresh(spec, start);
@@ -129,7 +130,7 @@ export class ThreadsSync {
       this.#write(spec.feed, page, (next) => {
         next.oldestId = page.after ?? next.oldestId;
         next.backfilled += page.items.length;
-        next.backfillDone = !page.hasOlder || page.after === null;
+        next.backfillDone = !page.hasOlder || page.after === null || next.backfilled >= target;
       });
     }
   }
@@ -201,8 +202,8 @@ export class ThreadsSync {
   async #lookUpAuthors(): Promise<void> {
     const { writer, account, log } = this.#context;
     const prefix = `threads:${new URL(account.server).host}`;
-    for (const username of writer.authorsWithoutProfile(prefix, 20)) {
-      if (this.#lookedUp.has(username)) continue;
+    // Those asked already (private profiles, Fediverse repliers) never hold up the rest.
+    for (const username of writer.authorsWithoutProfile(prefix, 20, this.#lookedUp)) {
       this.#lookedUp.add(username);
       try {
         const profile = await this.#get('profile_lookup', { username }, 'background');

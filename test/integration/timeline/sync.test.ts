@@ -3,7 +3,7 @@
  * sign-in pages, a first sync, and the cards it makes.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AccountSync } from '@shared/timeline';
+import type { AccountSync, TimelinePage } from '@shared/timeline';
 import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { allEntries, linkDemoMastodon, linkDemoThreads, timelineHarness, type Harness } from './support';
 
@@ -44,4 +44,19 @@ it('syncs both accounts and shows each shared Threads post once, with both netwo
   // Newest first.
   const times = entries.map((e) => Date.parse(e.sortAt));
   expect([...times].sort((a, b) => b - a)).toEqual(times);
+});
+
+it('says the timeline is complete once every feed has as much as Braid keeps, even where the server has more', async () => {
+  const small = timelineHarness(sandbox, { sync: { backfillTarget: 60 } });
+  try {
+    await linkDemoMastodon(small, sandbox);
+    await linkDemoThreads(small);
+    await small.core.sync.settled();
+    const page = (await small.call('timeline.page', { limit: 10 })) as TimelinePage;
+    expect(page.complete).toBe(true);
+    const status = (await small.call('sync.status')) as AccountSync[];
+    for (const account of status) expect(account.backfilled).toBeGreaterThanOrEqual(Math.min(60, account.backfillTarget));
+  } finally {
+    small.close();
+  }
 });

@@ -547,4 +547,11 @@ describe('authors', () => {
     ]);
     expect(writer.authorsWithoutProfile(prefix, 5)).toEqual([]);
   });
+
+  it('leaves out authors already asked about, so ones with no profile never hold up the rest', () => {
+    store([alicePost(1)], THREADS);
+    const prefix = 'threads:graph.threads.net';
+    expect(writer.authorsWithoutProfile(prefix, 1)).toEqual(['alice']);
+    expect(writer.authorsWithoutProfile(prefix, 1, ['alice'])).toEqual([]);
+  });
 });
