@@ -28,7 +28,7 @@ export interface WriteResult {
   newestBefore: number;
 }
 
-export function emptyWriteResult(newestBefore = Number.NEGATIVE_INFINITY): WriteResult {
+function emptyWriteResult(newestBefore = Number.NEGATIVE_INFINITY): WriteResult {
   return { added: [], changed: new Set(), removed: new Set(), stored: 0, linked: 0, newestBefore };
 }
 
@@ -169,6 +169,7 @@ export function createTimelineWriter(db: Db, now: () => number) {
       `SELECT p.group_id, b.id AS boost_id FROM boosts b JOIN posts p ON p.id = b.post_id WHERE b.id = ?`,
     ),
     deleteBoost: db.prepare<[string]>('DELETE FROM boosts WHERE id = ?'),
+    hasBoost: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM boosts WHERE id = ?'),
     moveCopy: db.prepare<{ id: string; groupId: number }>('UPDATE posts SET group_id = $groupId WHERE id = $id'),
     // What the posts_left_group trigger does on a delete, for a copy that moved to another card.
     refreshFlags: db.prepare<{ id: number }>(
@@ -389,6 +390,10 @@ export function createTimelineWriter(db: Db, now: () => number) {
         }
       })();
       return changed;
+    },
+    /** Whether a boost or repost (`<account id>:<its remote id>`) is stored already. */
+    hasBoost(boostId: string): boolean {
+      return statements.hasBoost.get(boostId) !== undefined;
     },
     /**
      * Handles of authors under `prefix` (`threads:<host>`) known only by their username; `skip`

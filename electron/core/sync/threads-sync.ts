@@ -182,6 +182,9 @@ export class ThreadsSync {
     const record = asRecord(raw);
     try {
       if (record?.media_type === 'REPOST_FACADE') {
+        // Each refresh asks again from the newest stored second: a repost already stored (Threads
+        // media carry no counts to update) is not fetched again with its original.
+        if (typeof record.id === 'string' && this.#context.writer.hasBoost(`${this.#context.account.id}:${record.id}`)) return null;
         const originalId = asRecord(record.reposted_post)?.id;
         if (typeof originalId !== 'string') throw new NormalizeError('a repost without the post it reposts');
         const fields = this.#coverage === 'following-feed' ? `${BASE_FIELDS},${EXTENSION_FIELDS}` : BASE_FIELDS;

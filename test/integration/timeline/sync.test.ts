@@ -60,3 +60,29 @@ it('says the timeline is complete once every feed has as much as Braid keeps, ev
     small.close();
   }
 });
+
+it('does not fetch a stored repost and its original again on every refresh', async () => {
+  const alice = sandbox.seeded?.threadsUsers.alice;
+  const bob = sandbox.seeded?.threadsUsers['bob.builds'];
+  if (!alice || !bob) throw new Error('the seeded sandbox has alice and bob.builds');
+  // The newest item of the following feed is a repost: each refresh (`since` its second) sees it again.
+  const original = sandbox.threads.admin.createPost(bob.id, { text: 'Worth a repost, once' });
+  sandbox.threads.admin.repost(alice.id, original.id);
+  const originals: string[] = [];
+  const counting: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.origin === sandbox.threads.origin && url.pathname === `/v1.0/${original.id}`) originals.push(url.pathname);
+    return fetch(input, init);
+  };
+  const fresh = timelineHarness(sandbox, { fetch: counting, sync: { backfillTarget: 60 } });
+  try {
+    await linkDemoThreads(fresh);
+    await fresh.core.sync.settled();
+    expect(originals).toHaveLength(1);
+    await fresh.call('sync.refresh');
+    await fresh.call('sync.refresh');
+    expect(originals).toHaveLength(1);
+  } finally {
+    fresh.close();
+  }
+});
