@@ -3,11 +3,9 @@ import type { Draft, DraftFields, SentCopy } from '@shared/compose';
 import type { Account, Network } from '@shared/model';
 import { SvelteMap } from 'svelte/reactivity';
 import { errorMessage } from '../lib/braid';
+import { NETWORK_NAMES, sortedNetworks } from '../lib/networks';
 import { DraftEditor, type Targets } from './draft-editor.svelte';
 import type { Notices } from './notices.svelte';
-
-const NETWORK_ORDER: readonly Network[] = ['threads', 'mastodon'];
-const NETWORK_NAME: Record<Network, string> = { threads: 'Threads', mastodon: 'Mastodon' };
 
 /** What a send that posted something tells listeners (the interactions view refreshes the card it answered). */
 export interface SentPost {
@@ -135,7 +133,7 @@ export class Compose {
     }
     if (!result || result.draft || result.failed.length > 0) return;
     if (this.#editor === editor) this.#editor = null;
-    const names = NETWORK_ORDER.filter((network) => result.posted.some((copy) => copy.network === network)).map((network) => NETWORK_NAME[network]);
+    const names = sortedNetworks(result.posted.map((copy) => copy.network)).map((network) => NETWORK_NAMES[network]);
     this.#notices.push(names.length > 0 ? `Posted to ${names.join(' and ')}.` : 'Posted.', 'success');
   }
 

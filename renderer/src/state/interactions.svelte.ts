@@ -65,7 +65,7 @@ function writeSession(accountId: string): void {
 }
 
 /** Where a like or a repost made from an account of this network is counted. */
-export function originOf(network: Network): 'threads' | 'fediverse' {
+function originOf(network: Network): 'threads' | 'fediverse' {
   return network === 'threads' ? 'threads' : 'fediverse';
 }
 

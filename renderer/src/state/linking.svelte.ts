@@ -13,14 +13,14 @@ type Attempt = { kind: Network } | { kind: 'relink'; account: Account };
 /** Errors after which the flow is gone for good, so pasting another code cannot help. */
 const FLOW_ENDED = new Set(['link.unknown-flow', 'link.timed-out']);
 
+/** The id of the built-in "Braid sandbox" Threads server preset. */
+const SANDBOX_SERVER_ID = 'sandbox';
+
 /**
  * The link dialog's state: the form the user is filling in, the sign-in flow the backend runs,
  * and how it ended. The flow finishes in the background, so its phase comes from
  * `accounts.linkUpdated` events; calls only start, complete or cancel it.
  */
-/** The id of the built-in "Braid sandbox" Threads server preset. */
-const SANDBOX_SERVER_ID = 'sandbox';
-
 export class Linking {
   #api: BraidApi;
   #onLinked: (account: Account) => void;

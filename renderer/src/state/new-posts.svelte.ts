@@ -11,6 +11,7 @@ const NEWER_LIMIT = 200;
  */
 export class NewPosts {
   #held = $state.raw<TimelineEntry[]>([]);
+  readonly #ids = $derived(groupIds(this.#held));
   #overflow = $state(false);
   #fetchNewer: (after: string, limit: number) => Promise<TimelinePage>;
   /** Cursor of the newest entry known, shown or held. */
@@ -48,7 +49,7 @@ export class NewPosts {
   }
 
   has(groupId: string): boolean {
-    return groupIds(this.#held).has(groupId);
+    return this.#ids.has(groupId);
   }
 
   /** Cards that belong above what the user is reading (a slower account's sync): held like new ones. */

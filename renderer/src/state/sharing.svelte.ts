@@ -1,4 +1,3 @@
-import { getContext, setContext } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import type { BraidApi } from '@shared/api';
 import type { SharingState } from '@shared/sharing';
@@ -14,7 +13,6 @@ export class Sharing {
   #api: BraidApi;
   #states = $state.raw<SharingState[]>([]);
   #loaded = $state(false);
-  #loading = $state(false);
   #error = $state<string | null>(null);
   /** Accounts whose row is asking the server right now. */
   readonly #checking = new SvelteSet<string>();
@@ -35,9 +33,6 @@ export class Sharing {
   /** True once the list was read at least once (an empty list is then really empty). */
   get loaded() {
     return this.#loaded;
-  }
-  get loading() {
-    return this.#loading;
   }
   /** Why the list could not be read. */
   get error() {
@@ -73,15 +68,12 @@ export class Sharing {
   }
 
   async #read(): Promise<void> {
-    this.#loading = true;
     try {
       this.#states = await this.#api.sharing.list();
       this.#loaded = true;
       this.#error = null;
     } catch (error) {
       this.#error = `Could not read Fediverse sharing: ${errorMessage(error)}`;
-    } finally {
-      this.#loading = false;
     }
   }
 
@@ -124,15 +116,4 @@ export class Sharing {
     const { [accountId]: _old, ...rest } = this.#checkErrors;
     this.#checkErrors = message === null ? rest : { ...rest, [accountId]: message };
   }
-}
-
-const KEY = Symbol('sharing');
-
-/** The app's one Sharing, for components far from the settings screen (the sidebar's account rows). */
-export function setSharingContext(sharing: Sharing): void {
-  setContext(KEY, sharing);
-}
-
-export function getSharingContext(): Sharing | undefined {
-  return getContext<Sharing | undefined>(KEY);
 }

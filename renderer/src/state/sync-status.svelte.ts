@@ -109,11 +109,6 @@ export class SyncStatus {
     }
   }
 
-  clear(): void {
-    this.#accounts = [];
-    this.#known = false;
-  }
-
   #set(accounts: AccountSync[]): void {
     this.#accounts = accounts;
     this.#known = true;

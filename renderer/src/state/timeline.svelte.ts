@@ -330,8 +330,7 @@ export class Timeline {
     }
   }
 
-  async #fetchOlder(epoch: number): Promise<boolean> {
-    const before = this.#olderCursor;
+  async #fetchOlder(epoch: number, before = this.#olderCursor): Promise<boolean> {
     if (!before) return false;
     this.#loadingOlder = true;
     this.#olderError = null;
@@ -357,20 +356,8 @@ export class Timeline {
   async #refetchTail(): Promise<void> {
     const tail = this.#entries.at(-1);
     if (this.#state !== 'ready' || this.#loadingOlder || !tail) return;
-    const epoch = this.#epoch;
     this.#olderWaiting = false;
-    this.#loadingOlder = true;
-    try {
-      const page = await this.#api.timeline.page({ filter: this.#filter, before: tail.cursor, limit: PAGE_SIZE });
-      if (epoch !== this.#epoch) return;
-      this.#edit(appendOlder(this.#entries, page.entries), 'append');
-      this.#olderCursor = page.olderCursor;
-      this.#complete = page.complete;
-    } catch (error) {
-      if (epoch === this.#epoch) this.#olderError = errorMessage(error);
-    } finally {
-      if (epoch === this.#epoch) this.#loadingOlder = false;
-    }
+    await this.#fetchOlder(this.#epoch, tail.cursor);
   }
 
   #onUpdate(update: TimelineUpdate): void {

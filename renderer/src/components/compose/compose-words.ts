@@ -3,9 +3,6 @@
  * line, a file's size. Nothing here counts characters: limits and counts come from `compose.check`.
  */
 import type { Draft, Visibility } from '@shared/compose';
-import type { Network } from '@shared/model';
-
-export const NETWORKS: readonly Network[] = ['threads', 'mastodon'];
 
 /** Mastodon's visibilities in the words its own apps use. */
 export const VISIBILITY_LABELS: Record<Visibility, string> = {

@@ -1,6 +1,9 @@
 import type { Network } from '@shared/model';
 import type { CrossPostRule } from '@shared/timeline';
 
+/** The networks Braid links, in the order it shows them everywhere: Threads, then Mastodon. */
+export const NETWORKS: readonly Network[] = ['threads', 'mastodon'];
+
 export const NETWORK_NAMES: Record<Network, string> = { threads: 'Threads', mastodon: 'Mastodon' };
 
 /** How Braid knew two copies are one post, in the words the card uses. */
@@ -11,9 +14,9 @@ export const RULE_WORDS: Record<CrossPostRule, string> = {
   'same-author-text': 'same author and text',
 };
 
-/** Networks in a fixed order (Threads, then Mastodon), once each. */
+/** Networks in `NETWORKS` order, once each. */
 export function sortedNetworks(networks: readonly Network[]): Network[] {
-  return (['threads', 'mastodon'] as const).filter((network) => networks.includes(network));
+  return NETWORKS.filter((network) => networks.includes(network));
 }
 
 /** "Same post on Threads and Mastodon — matched by ActivityPub id". */
