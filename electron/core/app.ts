@@ -16,7 +16,7 @@ import { createSettingsRepo } from './db/settings-repo';
 import { createSharingAccountsRepo } from './db/sharing-accounts-repo';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
-import { createInteractions, type Interactions } from './interactions/service';
+import { createInteractions } from './interactions/service';
 import { consoleSink, createLogger, type Logger } from './log';
 import { LOG_FILE, createFileSink, teeSink } from './log-file';
 import type { SecretStore } from './secrets/secret-store';
@@ -124,11 +124,12 @@ export function createCore(options: CoreOptions): Core {
     events.emit('accounts.changed', accounts.list().map(toAccount));
     sync?.reconcile();
   };
-  // Built below; streamed Mastodon replies reach open interactions views through it.
-  let interactionsRef: Interactions | null = null;
+  // Interactions read the card from the cache and both sides from the servers, live while open;
+  // streamed Mastodon replies reach open views through the sync.
+  const interactions = createInteractions({ reader, accounts, threadsServers: threadsServersRepo, secrets, events, fetch: options.fetch, now, log });
   sync = new SyncEngine({
     ...(options.sync || {}),
-    onStreamEvent: (accountId, event) => interactionsRef?.streamed(accountId, event),
+    onStreamEvent: (accountId, event) => interactions.streamed(accountId, event),
     accounts,
     threadsServers: threadsServersRepo,
     secrets,
@@ -166,26 +167,10 @@ export function createCore(options: CoreOptions): Core {
     now,
     openExternal: options.openExternal,
     refreshSync: () => engine.refresh(),
+    // Whenever an account's sharing status changes (the flow, a guided check, a background
+    // check), its posts and its author badge are judged again.
+    afterChange: (accountId) => badges.forgetAccount(accountId),
   });
-  // Whenever an account's sharing turns out to have changed (the flow, a guided check, a
-  // background check), its posts and its author badge are judged again.
-  const lastSharing = new Map(
-    accounts
-      .list()
-      .filter((account) => account.network === 'threads')
-      .map((account) => [account.id, sharingAccounts.get(account.id)?.status ?? 'unknown']),
-  );
-  const stopWatchingSharing = events.on('sharing.changed', (states) => {
-    for (const state of states) {
-      const before = lastSharing.get(state.accountId) ?? 'unknown';
-      lastSharing.set(state.accountId, state.status);
-      if (before !== state.status) badges.forgetAccount(state.accountId);
-    }
-  });
-
-  // Interactions read the card from the cache and both sides from the servers, live while open.
-  const interactions = createInteractions({ reader, accounts, threadsServers: threadsServersRepo, secrets, events, fetch: options.fetch, now, log });
-  interactionsRef = interactions;
 
   const handlers: CoreHandlers = {
     'app.info': () => ({
@@ -272,7 +257,6 @@ export function createCore(options: CoreOptions): Core {
     close: () => {
       sharing.stop();
       compose.stop();
-      stopWatchingSharing();
       badges.stop();
       engine.stop();
       health.stop();

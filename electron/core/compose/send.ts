@@ -16,13 +16,13 @@ import type { mastodon } from 'masto';
 import type { SentCopy } from '@shared/compose';
 import { BraidError } from '@shared/errors';
 import type { AccountRecord } from '../db/accounts-repo';
+import { resolveStatusId as resolveLinkedStatusId } from '../interactions/mastodon-side';
 import type { Logger } from '../log';
 import type { Fetch } from '../net/http';
 import { mastodonCall, mastodonClient } from '../networks/mastodon/client';
 import { explainGraphError, graphRequest, type GraphError } from '../networks/threads/graph';
 import { normalizeMastodonStatus } from '../timeline/normalize-mastodon';
 import { normalizeThreadsMedia } from '../timeline/normalize-threads';
-import { canonicalKey } from '../timeline/text';
 import type { FeedItem, NormalizeContext } from '../timeline/types';
 import type { MastodonLimits, MastodonPlan, MastodonRef, ThreadsPlan } from './check';
 import { DEFAULT_MASTODON_MAX_CHARACTERS, DEFAULT_URL_LENGTH } from './count';
@@ -120,17 +120,11 @@ export async function fetchMastodonLimits(origin: string, token: string): Promis
 /** The account's server's id for a post it may not have seen yet: search with resolve=true fetches it. */
 async function resolveStatusId(client: mastodon.rest.Client, origin: string, ref: MastodonRef, what: string): Promise<string> {
   if ('statusId' in ref) return ref.statusId;
-  const host = new URL(origin).host;
-  const found = await mastodonCall(origin, `looking up the post you are ${what}`, async () =>
-    await client.v2.search.list({ q: ref.resolveUrl, resolve: true, type: 'statuses', limit: 5 }),
-  );
-  const wanted = canonicalKey(ref.resolveUrl);
-  const statuses = Array.isArray(found.statuses) ? found.statuses : [];
-  const match = statuses.find((status) => canonicalKey(status.uri) === wanted || canonicalKey(status.url) === wanted);
-  if (!match) {
-    throw new BraidError('action.unavailable', `${host} could not find the post you are ${what}: its author may not share it to the Fediverse.`);
+  const id = await resolveLinkedStatusId(client, origin, ref.resolveUrl, `looking up the post you are ${what}`);
+  if (id === null) {
+    throw new BraidError('action.unavailable', `${new URL(origin).host} could not find the post you are ${what}: its author may not share it to the Fediverse.`);
   }
-  return match.id;
+  return id;
 }
 
 /** How long an upload may stay "processing" (202) before Braid gives up on it. */

@@ -103,7 +103,9 @@ export function createComposeService(deps: ComposeServiceDeps) {
     const mastodon = chosen(draft.mastodonAccountId);
     const reach = { threads: asChosen(threads), mastodon: asChosen(mastodon) };
     const serverOf = (accountId: string) => accounts.get(accountId)?.server;
-    const target = (groupId: string | null) => (groupId === null ? null : targetOf(deps.reader.entries([groupId])[0], reach, serverOf));
+    const wanted = [draft.replyToGroupId, draft.quoteGroupId].filter((groupId): groupId is string => groupId !== null);
+    const entries = wanted.length === 0 ? [] : deps.reader.entries(wanted);
+    const target = (groupId: string | null) => (groupId === null ? null : targetOf(entries.find((entry) => entry.groupId === groupId), reach, serverOf));
     const facts: ComposeFacts = {
       draft,
       threads: threads && reach.threads ? { ...reach.threads, sharing: deps.sharingAccounts.get(threads.id)?.status ?? null } : null,

@@ -1,17 +1,14 @@
 /**
- * What the interactions code needs to know about the user's world: which hosts are Threads
- * servers and which people are the user (for the normalizers, as sync/engine.ts builds it), and
- * the badges of a reply's copies (sharing/badges.ts, with the reply-specific rule below).
+ * The badges of a reply's copies (sharing/badges.ts, with the reply-specific rules below), the
+ * badge world they are judged in, and which replies count as from the Fediverse. The
+ * normalizers' context is built in timeline/context.ts.
  */
 import type { ReplyNode } from '@shared/interactions';
 import type { CopySharing } from '@shared/sharing';
 import type { Post } from '@shared/timeline';
 import type { AccountRecord } from '../db/accounts-repo';
 import type { ThreadsServerRecord } from '../db/threads-servers-repo';
-import { buildBadgeWorld, deriveEntrySharing, HOW, isFederatedCopy, type BadgeWorld } from '../sharing/badges';
-
-
-
+import { buildBadgeWorld, deriveEntrySharing, fromTheFediverse, isFederatedCopy, type BadgeWorld } from '../sharing/badges';
 
 export function badgeWorldOf(accounts: readonly AccountRecord[], servers: readonly ThreadsServerRecord[], now: number): BadgeWorld {
   // Reply badges never look anything up, so the user's own sharing status is not needed here.
@@ -32,11 +29,6 @@ export function isFediverseCopy(post: Post): boolean {
  */
 export function isFediverseReply(posts: readonly Post[], world: Pick<BadgeWorld, 'threadsHosts'>): boolean {
   return !posts.some((post) => (post.network === 'threads' && !isFediverseCopy(post)) || isFederatedCopy(post, world));
-}
-
-function fromTheFediverse(post: Post): CopySharing {
-  const handle = post.author.handle.replace(/^@/, '');
-  return { post: { badge: 'from-fediverse', how: HOW.fediverseReply }, author: { badge: 'from-fediverse', how: `Posts from ${handle} on the Fediverse, not on Threads.` } };
 }
 
 /**

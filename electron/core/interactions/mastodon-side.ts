@@ -64,12 +64,13 @@ export function statusFacts(raw: unknown): StatusFacts {
 
 /**
  * The local id of the status whose `url` or `uri` is `link` (a Threads permalink, or another
- * server's AP id), fetched by the server if needed; null when the server finds nothing.
+ * server's AP id), fetched by the server if needed; null when the server finds nothing. `step`
+ * names the search in a failure's message.
  */
-export async function resolveStatusId(client: MastodonClient, origin: string, link: string): Promise<string | null> {
+export async function resolveStatusId(client: MastodonClient, origin: string, link: string, step = 'looking for the post'): Promise<string | null> {
   const wanted = canonicalKey(link);
   if (wanted === null) return null;
-  const found = await mastodonCall(origin, 'looking for the post', async () => await client.v2.search.list({ q: link, resolve: true, type: 'statuses', limit: 5 }));
+  const found = await mastodonCall(origin, step, async () => await client.v2.search.list({ q: link, resolve: true, type: 'statuses', limit: 5 }));
   const statuses = Array.isArray(asRecord(found)?.statuses) ? (asRecord(found)?.statuses as unknown[]) : [];
   for (const raw of statuses) {
     const status = asRecord(raw);

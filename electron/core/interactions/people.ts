@@ -5,7 +5,8 @@
  */
 import type { Interactor, PeopleList } from '@shared/interactions';
 import type { PostAuthor } from '@shared/timeline';
-import { asRecord, field, httpUrl, readBoolean, readId, readString } from '../timeline/read';
+import { readMastodonAccount } from '../timeline/normalize-mastodon';
+import { asRecord, readId, readString } from '../timeline/read';
 import { hostKey } from '../timeline/text';
 
 /**
@@ -59,27 +60,14 @@ export function readThreadsLiker(raw: unknown, apiHost: string): Interactor | nu
 }
 
 /**
- * A Mastodon `Account` (masto.js camelCase or raw JSON). An account on a Threads server's domain
- * is a Threads user seen over federation, so its origin is Threads.
+ * A Mastodon `Account` (masto.js camelCase or raw JSON), read as the timeline reads a post's
+ * author. An account on a Threads server's domain is a Threads user seen over federation, so its
+ * origin is Threads.
  */
 export function readMastodonPerson(raw: unknown, server: string, isThreadsHost: (host: string) => boolean): Interactor | null {
-  const account = asRecord(raw);
-  const id = account && readId(account, 'id');
-  const acct = account && readString(account, 'acct')?.trim().replace(/^@/, '');
-  if (!account || !id || !acct) return null;
-  const serverHost = new URL(server).host.toLowerCase();
-  const handle = acct.includes('@') ? acct : `${acct}@${serverHost}`;
-  const host = handle.slice(handle.indexOf('@') + 1);
-  const username = readString(account, 'username') || handle.split('@')[0] || handle;
-  const author: PostAuthor = {
-    id: `mastodon:${serverHost}:${id}`,
-    network: 'mastodon',
-    handle,
-    displayName: readString(account, 'displayName')?.trim() || username,
-    avatarUrl: httpUrl(field(account, 'avatar')) ?? httpUrl(field(account, 'avatarStatic')),
-    url: httpUrl(field(account, 'url')),
-    emojis: [],
-    bot: readBoolean(account, 'bot') ?? false,
-  };
+  const read = readMastodonAccount(raw, new URL(server).host.toLowerCase());
+  if (!read) return null;
+  const { author } = read;
+  const host = author.handle.slice(author.handle.indexOf('@') + 1);
   return { author, origin: isThreadsHost(hostKey(host)) ? 'threads' : 'fediverse' };
 }

@@ -18,7 +18,8 @@ import type { Fetch } from '../net/http';
 import { mastodonClient } from '../networks/mastodon/client';
 import type { SecretStore } from '../secrets/secret-store';
 import { canonicalKey } from '../timeline/text';
-import { normalizeContextFor } from '../timeline/context';
+import { normalizeContexts } from '../timeline/context';
+import type { NormalizeContext } from '../timeline/types';
 import { badgeWorldOf } from './context';
 import { adjustAfterAct } from './counts';
 import { actOnMastodon, loadMastodonSide, resolveStatusId, type MastodonSideData } from './mastodon-side';
@@ -69,6 +70,9 @@ interface ViewState {
   /** After an action, until the next load: the counts and state the servers confirmed. */
   acted: { generation: number; counts: InteractionCounts; viewer: ViewerState } | null;
 }
+
+/** The normalizers' context of one load, per account reading it. */
+type ContextFor = (account: AccountRecord) => NormalizeContext;
 
 /** A search that found nothing is asked again after this long: a post may federate late. */
 const NOT_FOUND_TTL_MS = 5 * 60_000;
@@ -125,7 +129,7 @@ export function createInteractions(options: InteractionsOptions): Interactions {
     return { state: 'loading', accountId, message: null, data: slot.accountId === accountId ? slot.data : null };
   }
 
-  async function loadThreads(state: ViewState, generation: number, list: AccountRecord[], signal: AbortSignal): Promise<void> {
+  async function loadThreads(state: ViewState, generation: number, list: AccountRecord[], contextFor: ContextFor, signal: AbortSignal): Promise<void> {
     const plan = planThreads(state.entry, list);
     const current = (): boolean => state.generation === generation;
     if (plan.kind === 'unavailable') {
@@ -139,7 +143,7 @@ export function createInteractions(options: InteractionsOptions): Interactions {
         api: threadsApi(options.fetch, account.server, await tokenOf(account), signal),
         viewerRemoteId: account.remoteId,
         rootId: plan.rootId,
-        normalize: normalizeContextFor(account, list, threadsServers.list()),
+        normalize: contextFor(account),
         offers,
         log,
         now,
@@ -170,7 +174,7 @@ export function createInteractions(options: InteractionsOptions): Interactions {
     return id;
   }
 
-  async function loadMastodon(state: ViewState, generation: number, list: AccountRecord[]): Promise<void> {
+  async function loadMastodon(state: ViewState, generation: number, list: AccountRecord[], contextFor: ContextFor): Promise<void> {
     const plan = planMastodon(state.entry, list);
     const current = (): boolean => state.generation === generation;
     if (plan.kind === 'unavailable') {
@@ -188,7 +192,7 @@ export function createInteractions(options: InteractionsOptions): Interactions {
         state.mastodon = { state: 'unavailable', accountId: account.id, message: 'This post has not reached your Mastodon server.', data: null };
       } else {
         const client = mastodonClient(account.server, token);
-        const data = await loadMastodonSide({ client, origin: account.server, statusId, normalize: normalizeContextFor(account, list, threadsServers.list()), log });
+        const data = await loadMastodonSide({ client, origin: account.server, statusId, normalize: contextFor(account), log });
         if (!current()) return;
         state.mastodon = { state: 'ready', accountId: account.id, message: null, data };
       }
@@ -208,7 +212,9 @@ export function createInteractions(options: InteractionsOptions): Interactions {
     state.generation += 1;
     state.lastLoadAt = now();
     const list = accounts.list();
-    const run = Promise.all([loadThreads(state, state.generation, list, abort.signal), loadMastodon(state, state.generation, list)]).then(() => undefined);
+    // One normalizers' context per load, for both sides.
+    const contextFor = normalizeContexts(list, threadsServers.list());
+    const run = Promise.all([loadThreads(state, state.generation, list, contextFor, abort.signal), loadMastodon(state, state.generation, list, contextFor)]).then(() => undefined);
     state.loading = run;
     void run.finally(() => {
       if (state.loading === run) state.loading = null;

@@ -1,12 +1,11 @@
 /**
  * Graph calls for one Threads account, keeping the server's status and error envelope so the
  * interactions code can tell "this server has no such API" (isNotOffered) from a refusal.
- * GET and POST go through graphRequest; DELETE (unlike, undoing a repost) has its own small
- * path here because graphRequest speaks only GET and POST.
+ * Every call, DELETE (unlike, undoing a repost) included, goes through graphRequest.
  */
 import { BraidError } from '@shared/errors';
-import { asRecord, readJson, request, type Fetch } from '../net/http';
-import { explainGraphError, graphErrorOf, graphRequest, GRAPH_VERSION, isNotOffered, type GraphError } from '../networks/threads/graph';
+import type { Fetch } from '../net/http';
+import { explainGraphError, graphRequest, isNotOffered, type GraphError } from '../networks/threads/graph';
 
 /** A Graph call that failed, with what the server said. */
 export class ThreadsRefusal extends BraidError {
@@ -46,19 +45,12 @@ export interface ThreadsApi {
 export function threadsApi(fetch: Fetch, apiBase: string, token: string, signal?: AbortSignal): ThreadsApi {
   const host = new URL(apiBase).host;
   const explain = (step: string) => (status: number, error: GraphError | undefined) => new ThreadsRefusal(explainGraphError(host, step, status, error), status, error);
-  const call = (method: 'GET' | 'POST', path: string, params: Record<string, string>, step: string) =>
+  const call = (method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string>, step: string) =>
     graphRequest({ fetch, apiBase, path, params, token, method, step, explain: explain(step), ...(signal ? { signal } : {}) });
   return {
     host,
     get: (path, params, step) => call('GET', path, params, step),
     post: (path, params, step) => call('POST', path, params, step),
-    async delete(path, step) {
-      const url = new URL(`${apiBase.replace(/\/+$/, '')}/${GRAPH_VERSION}/${path}`);
-      const response = await request(fetch, url, { method: 'DELETE', headers: { accept: 'application/json', authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
-      const json = await readJson(response, host);
-      const record = asRecord(json);
-      if (!response.ok || !record || record.error !== undefined) throw explain(step)(response.status, graphErrorOf(json));
-      return record;
-    },
+    delete: (path, step) => call('DELETE', path, {}, step),
   };
 }

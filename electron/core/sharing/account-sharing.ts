@@ -54,8 +54,9 @@ export interface AccountSharingOptions {
   /** Asks the sync for new posts, so a post published right after the change shows up soon. */
   refreshSync?: () => Promise<unknown>;
   /**
-   * Runs in the background after sharing was turned on or off through the API and the stored
-   * posts' `sharedToFediverse` flags were updated: the badge module re-judges the account here.
+   * Runs whenever an account's stored sharing status changes (its first state included), however
+   * it was found: the flow, a guided verify, a background check. The badge module re-judges the
+   * account here. Its failure is logged, never the caller's.
    */
   afterChange?: (accountId: string) => void | Promise<void>;
   /** WebFinger's timeout (default: the network layer's 10 s). */
@@ -128,13 +129,23 @@ export function createAccountSharing(options: AccountSharingOptions) {
     });
   }
 
-  /** Stores a state and tells the renderer, when it differs from what is stored. */
+  /**
+   * Stores a state and tells the renderer, when it differs from what is stored; when the status
+   * itself changed, runs the afterChange hook.
+   */
   function commit(state: SharingState): void {
     if (stopped) return;
     const before = repo.get(state.accountId);
     if (before && sameState(before, state)) return;
     repo.save(state, now());
     events.emit('sharing.changed', list());
+    // The hook starts at once (the badges follow the event); background() logs its failure.
+    if (before?.status !== state.status && options.afterChange) {
+      const afterChange = options.afterChange;
+      background(`re-judging the badges of ${state.accountId} after its sharing changed`, async () => {
+        await afterChange(state.accountId);
+      });
+    }
   }
 
   // ---- the server ----
@@ -205,7 +216,7 @@ export function createAccountSharing(options: AccountSharingOptions) {
     return state;
   }
 
-  // ---- after a change: the stored posts' flags, the badge hook, the sync ----
+  // ---- after a change through the API: the stored posts' flags, the sync ----
 
   async function readSharedFlags(target: Target): Promise<Map<string, boolean>> {
     const flags = new Map<string, boolean>();
@@ -234,11 +245,10 @@ export function createAccountSharing(options: AccountSharingOptions) {
     events.emit('timeline.updated', update);
   }
 
-  /** Three independent steps: one failing (logged) does not keep the others from running. */
+  /** Independent steps: one failing (logged) does not keep the other from running. */
   async function refreshAfterChange(target: Target): Promise<void> {
     const steps: [string, () => unknown][] = [
       ['updating the stored posts', () => updateSharedFlags(target)],
-      ['the afterChange hook', () => options.afterChange?.(target.account.id)],
       ['refreshing the sync', () => options.refreshSync?.()],
     ];
     for (const [what, step] of steps) {

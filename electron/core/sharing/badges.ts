@@ -12,6 +12,7 @@ import type { AccountRecord } from '../db/accounts-repo';
 import type { ThreadsServerRecord } from '../db/threads-servers-repo';
 import type { CopySharing, SharingFact, SharingStatus } from '@shared/sharing';
 import type { Post, TimelineEntry } from '@shared/timeline';
+import { threadsHostsOf } from '../timeline/context';
 import { canonicalKey, hostKey } from '../timeline/text';
 import { threadsWebOf, type ThreadsWeb } from './threads-web';
 
@@ -100,8 +101,6 @@ export const HOW = {
   fediverseReply: 'A reply made on the Fediverse, shown with the Threads post it answers.',
 } as const;
 
-const fediverseAuthorHow = (handle: string): string => `Posts from ${handle.replace(/^@/, '')} on the Fediverse, not on Threads.`;
-
 function urlHost(url: string): string | null {
   try {
     const parsed = new URL(url);
@@ -118,16 +117,9 @@ export function buildBadgeWorld(input: {
   ownSharing: (accountId: string) => OwnSharing | null;
   now: number;
 }): BadgeWorld {
-  const threadsHosts = new Set<string>();
+  // As the normalizers know them (timeline/context.ts), through hostKey (threads.com folds into threads.net).
+  const threadsHosts = new Set(threadsHostsOf(input.servers).map(hostKey));
   const serversById = new Map(input.servers.map((server) => [server.id, server]));
-  for (const server of input.servers) {
-    for (const url of [server.authorizeUrl, server.apiBase]) {
-      const host = urlHost(url);
-      if (host) threadsHosts.add(hostKey(host));
-    }
-    // Meta's API is on graph.threads.net; posts and profiles on threads.net (and threads.com, which hostKey folds).
-    if (server.preset === 'threads') threadsHosts.add('threads.net');
-  }
   const threadsAccounts: LinkedThreadsAccount[] = [];
   const webOfAccount = new Map<string, ThreadsWeb>();
   let searcher: BadgeWorld['searcher'] = null;
@@ -219,6 +211,12 @@ function fresh(facts: ReadonlyMap<string, StoredFact>, ref: FactRef | null, now:
 
 const badge = (state: SharingFact['badge'], how: string): SharingFact => ({ badge: state, how });
 
+/** The badges of a post made on the Fediverse (a reply shown with the Threads post it answers): "from the Fediverse", post and author. */
+export function fromTheFediverse(post: Post): CopySharing {
+  const handle = post.author.handle.replace(/^@/, '');
+  return { post: badge('from-fediverse', HOW.fediverseReply), author: badge('from-fediverse', `Posts from ${handle} on the Fediverse, not on Threads.`) };
+}
+
 /** What Braid knows about the author of a Threads copy: the badge, and whether they share. */
 function threadsAuthor(
   post: Post,
@@ -287,7 +285,7 @@ export function deriveEntrySharing(
       continue;
     }
     if (post.fromFediverse) {
-      sharing[post.id] = { post: badge('from-fediverse', HOW.fediverseReply), author: badge('from-fediverse', fediverseAuthorHow(post.author.handle)) };
+      sharing[post.id] = fromTheFediverse(post);
       continue;
     }
     const { author, shares } = threadsAuthor(post, world, facts, hasFederatedCopy, wants);

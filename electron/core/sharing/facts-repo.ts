@@ -57,9 +57,6 @@ export function createSharingFactsRepo(db: Db) {
     save(fact: StoredFact): void {
       statements.save.run({ kind: fact.kind, key: fact.key, state: fact.state, how: fact.how, checked_at: fact.checkedAt, expires_at: fact.expiresAt });
     },
-    forget(kind: FactKind, key: string): void {
-      statements.forget.run({ kind, key });
-    },
     /**
      * Drops the post facts of everything these authors wrote (the user's own Threads account,
      * after its sharing changed) and returns the keys dropped and the cards they are on.

@@ -7,8 +7,8 @@
  */
 import { BraidError } from '@shared/errors';
 import { asRecord, readJson, request, type Fetch } from '../net/http';
+import { retryAfterMs } from '../sync/rate-budget';
 import { canonicalKey } from '../timeline/text';
-import { retryAfterMs } from './webfinger';
 
 export type PostSearchResult =
   | { state: 'shared'; statusUrl: string | null }
@@ -26,7 +26,7 @@ export interface PostSearchQuery {
   onResponse?: (status: number, headers: Headers) => void;
 }
 
-export function postSearchUrl(server: string, permalink: string): URL {
+function postSearchUrl(server: string, permalink: string): URL {
   const url = new URL('/api/v2/search', server);
   url.searchParams.set('q', permalink);
   url.searchParams.set('resolve', 'true');
@@ -63,7 +63,7 @@ export async function searchPost(fetch: Fetch, query: PostSearchQuery, now: () =
           : status >= 500
             ? `${url.host} is having trouble (HTTP ${status}).`
             : `${url.host} answered the search with HTTP ${status}.`;
-    return { state: 'unknown', reason, retryAfterMs: retryAfterMs(response.headers, now()), rateLimited };
+    return { state: 'unknown', reason, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), now()), rateLimited };
   }
   let body: unknown;
   try {

@@ -36,7 +36,7 @@ export interface ProbePacing {
   maxQueue: number;
 }
 
-export const DEFAULT_PACING: ProbePacing = {
+const DEFAULT_PACING: ProbePacing = {
   webFingerIntervalMs: 1_000,
   webFingerPerWindow: 30,
   windowMs: MINUTE,

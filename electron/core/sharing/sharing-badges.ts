@@ -11,7 +11,7 @@
  *     threadsServers: threadsServersRepo, secrets, ownSharing: (id) => sharingAccounts.get(id)?.status ?? null });
  *   const reader = createTimelineReader(db, { decorate: (entries) => badges.decorate(entries) });
  *   createAccountSharing({ ..., repo: sharingAccounts, afterChange: (id) => badges.forgetAccount(id) });
- *   close(): badges.stop() before closeDatabase(db). (No budgetFor: the sync's budgets are private.)
+ *   close(): badges.stop() before closeDatabase(db). (The prober's searches keep their own budgets: the sync's are private.)
  */
 import type { TimelineEntry } from '@shared/timeline';
 import { accountTokenKey } from '../accounts/tokens';
@@ -22,7 +22,6 @@ import type { CoreEvents } from '../events';
 import type { Logger } from '../log';
 import type { Fetch } from '../net/http';
 import type { SecretStore } from '../secrets/secret-store';
-import type { RateBudget } from '../sync/rate-budget';
 import { buildBadgeWorld, deriveEntrySharing, factRefsOf, type OwnSharing } from './badges';
 import { createSharingFactsRepo } from './facts-repo';
 import { SharingProber, type ProbePacing } from './prober';
@@ -41,7 +40,6 @@ export interface SharingBadgesOptions {
   secrets: SecretStore;
   /** The user's own Threads accounts' sharing, as the sharing service last found it; null when never checked. */
   ownSharing: (accountId: string) => OwnSharing | null;
-  budgetFor?: (accountId: string) => RateBudget | null;
   pacing?: Partial<ProbePacing>;
 }
 
@@ -71,7 +69,6 @@ export function createSharingBadges(options: SharingBadgesOptions): SharingBadge
     log,
     onLanded: changed,
     tokenFor: (accountId) => options.secrets.get(accountTokenKey(accountId)),
-    ...(options.budgetFor ? { budgetFor: options.budgetFor } : {}),
     ...(options.pacing ? { pacing: options.pacing } : {}),
   });
   try {

@@ -7,6 +7,7 @@
  */
 import { BraidError } from '@shared/errors';
 import { asRecord, request, type Fetch } from '../net/http';
+import { retryAfterMs } from '../sync/rate-budget';
 
 export type WebFingerResult =
   | { state: 'shared'; actorId: string; profileUrl: string | null }
@@ -24,16 +25,6 @@ export interface WebFingerQuery {
 }
 
 const ACTIVITY_TYPES = new Set(['application/activity+json', 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"']);
-
-/** `Retry-After` as milliseconds: seconds or an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(headers: Headers, now: number): number | null {
-  const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - now) : null;
-}
 
 export function webFingerUrl(query: Pick<WebFingerQuery, 'origin' | 'username' | 'domain'>): URL {
   const url = new URL('/.well-known/webfinger', query.origin);
@@ -92,7 +83,7 @@ export async function webFinger(fetch: Fetch, query: WebFingerQuery, now: () => 
         : response.status >= 500
           ? `${url.host} is having trouble (HTTP ${response.status}).`
           : `${url.host} answered HTTP ${response.status}.`;
-    return { state: 'unknown', reason, retryAfterMs: retryAfterMs(response.headers, now()) };
+    return { state: 'unknown', reason, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), now()) };
   }
   let body: unknown;
   try {

@@ -31,33 +31,49 @@ function readEmojis(list: readonly unknown[]): CustomEmoji[] {
   });
 }
 
-interface MastodonAuthor {
+/** A Mastodon `Account` as a post's author, with the account's id on its server. */
+export interface MastodonAccount {
   /** The account's id on its server. */
   accountId: string;
   author: PostAuthor;
+}
+
+interface MastodonAuthor extends MastodonAccount {
   fields: { value: string; verifiedAt: string | null }[];
 }
 
-function readAuthor(raw: unknown, ctx: NormalizeContext, where: string): MastodonAuthor {
+/**
+ * A Mastodon `Account` (masto.js camelCase or raw JSON) read on the server at `serverHost`:
+ * its handle is `user@host` (a local account gets that server's host). Null without an id and acct.
+ */
+export function readMastodonAccount(raw: unknown, serverHost: string): MastodonAccount | null {
   const account = asRecord(raw);
   const id = account && readId(account, 'id');
   const acct = account && readString(account, 'acct')?.trim().replace(/^@/, '');
-  if (!account || !id || !acct) throw new NormalizeError(`normalizeMastodonStatus: ${where} has no account with an id and acct`);
-  const host = serverHost(ctx);
+  if (!account || !id || !acct) return null;
   const username = readString(account, 'username') || acct.split('@')[0] || acct;
   const displayName = readString(account, 'displayName')?.trim() || username;
   return {
     accountId: id,
     author: {
-      id: `mastodon:${host}:${id}`,
+      id: `mastodon:${serverHost}:${id}`,
       network: 'mastodon',
-      handle: acct.includes('@') ? acct : `${acct}@${host}`,
+      handle: acct.includes('@') ? acct : `${acct}@${serverHost}`,
       displayName,
       avatarUrl: httpUrl(field(account, 'avatar')) ?? httpUrl(field(account, 'avatarStatic')),
       url: httpUrl(field(account, 'url')),
       emojis: readEmojis(readArray(account, 'emojis')),
       bot: readBoolean(account, 'bot') ?? false,
     },
+  };
+}
+
+function readAuthor(raw: unknown, ctx: NormalizeContext, where: string): MastodonAuthor {
+  const read = readMastodonAccount(raw, serverHost(ctx));
+  if (!read) throw new NormalizeError(`normalizeMastodonStatus: ${where} has no account with an id and acct`);
+  const account = asRecord(raw) ?? {};
+  return {
+    ...read,
     fields: readArray(account, 'fields').flatMap((rawField) => {
       const f = asRecord(rawField);
       const value = f && readString(f, 'value');

@@ -60,7 +60,8 @@ export interface GraphCall {
    * only that (th_exchange_token, th_refresh_token). Such URLs are never logged or shown.
    */
   tokenIn?: 'header' | 'query';
-  method?: 'GET' | 'POST';
+  /** GET and DELETE send `params` in the query string, POST as a form body. */
+  method?: 'GET' | 'POST' | 'DELETE';
   step: string;
   signal?: AbortSignal;
   /** Sees every answer's status and headers before the body is read (the sync's rate budget). */

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Fetch } from '../../../../electron/core/net/http';
-import { readJrd, retryAfterMs, webFinger, webFingerUrl } from '../../../../electron/core/sharing/webfinger';
+import { readJrd, webFinger, webFingerUrl } from '../../../../electron/core/sharing/webfinger';
+import { retryAfterMs } from '../../../../electron/core/sync/rate-budget';
 
 const QUERY = { origin: 'https://www.threads.net', username: 'alice', domain: 'threads.net' } as const;
 const NOW = Date.parse('2026-11-02T10:00:00Z');
@@ -84,7 +85,7 @@ describe('webFinger', () => {
     const date = new Date(NOW + 30_000).toUTCString();
     const dated = await webFinger(answering(() => json({}, 429, { 'retry-after': date })).fetch, QUERY, () => NOW);
     expect(dated).toMatchObject({ state: 'unknown', retryAfterMs: 30_000 });
-    expect(retryAfterMs(new Headers(), NOW)).toBeNull();
+    expect(retryAfterMs(new Headers().get('retry-after'), NOW)).toBeNull();
   });
 
   it('reads a 200 HTML page as unknown', async () => {
